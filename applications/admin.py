@@ -1,0 +1,136 @@
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from applications import services
+from applications.exceptions import TaskActionNotAllowed
+from applications.models import (
+    Application,
+    ApplicationRun,
+    ApplicationTask,
+    Profile,
+    TaskEvent,
+)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "first_name", "last_name", "email", "max_applications_per_company"]
+    search_fields = ["user__username", "first_name", "last_name", "email"]
+    raw_id_fields = ["user"]
+
+
+class TaskInline(admin.TabularInline):
+    model = ApplicationTask
+    fields = ["job", "state", "priority", "attempts", "queued_at", "state_changed_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(ApplicationRun)
+class ApplicationRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "user", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["name", "user__username"]
+    raw_id_fields = ["user"]
+    inlines = [TaskInline]
+
+
+class TaskEventInline(admin.TabularInline):
+    model = TaskEvent
+    fields = ["created_at", "from_state", "to_state", "transition", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+def _task_action(
+    service: Callable[..., ApplicationTask], verb: str
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet[ApplicationTask]], None]:
+    """An admin action that runs `service` on each selected task and reports what it did."""
+
+    def action(
+        modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[ApplicationTask]
+    ) -> None:
+        done, refused = 0, []
+        for task in queryset:
+            try:
+                service(task=task, actor=request.user.get_username())
+                done += 1
+            except (TransitionNotAllowed, ConcurrentTransition, TaskActionNotAllowed):
+                refused.append(f"{task.pk} ({task.get_state_display()})")
+        if done:
+            modeladmin.message_user(request, f"{verb.capitalize()}: {done} task(s).")
+        if refused:
+            modeladmin.message_user(
+                request,
+                f"Could not {verb} task(s) {', '.join(refused)}: not allowed in that state.",
+                level=messages.WARNING,
+            )
+
+    action.__name__ = f"{verb}_tasks"
+    action.short_description = f"{verb.capitalize()} selected tasks"
+    return action
+
+
+@admin.register(ApplicationTask)
+class ApplicationTaskAdmin(admin.ModelAdmin):
+    list_display = ["id", "job", "user", "run", "state", "priority", "attempts", "state_changed_at"]
+    list_filter = ["state", "priority", "job__ats"]
+    search_fields = ["job__company", "job__title", "user__username", "celery_task_id"]
+    list_select_related = ["job", "user", "run"]
+    raw_id_fields = ["run", "job", "user"]
+    readonly_fields = [
+        "state",
+        "attempts",
+        "celery_task_id",
+        "queued_at",
+        "started_at",
+        "heartbeat_at",
+        "state_changed_at",
+        "finished_at",
+        "created_at",
+    ]
+    inlines = [TaskEventInline]
+    actions = [
+        _task_action(services.task_cancel, "cancel"),
+        _task_action(services.task_retry, "retry"),
+        _task_action(services.task_resume, "resume"),
+        _task_action(services.task_boost, "boost"),
+    ]
+
+
+@admin.register(TaskEvent)
+class TaskEventAdmin(admin.ModelAdmin):
+    """The task history is append-only: readable here, never edited."""
+
+    list_display = ["created_at", "task", "from_state", "to_state", "transition", "actor"]
+    list_filter = ["to_state", "transition"]
+    search_fields = ["task__id", "actor", "reason"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "job", "status", "has_been_applied_to", "last_applied_at"]
+    list_filter = ["status", "has_been_applied_to"]
+    search_fields = ["user__username", "job__company", "job__title"]
+    list_select_related = ["user", "job"]
+    raw_id_fields = ["user", "job", "claimed_by_task"]
+    readonly_fields = ["status", "claimed_at", "created_at", "updated_at"]

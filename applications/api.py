@@ -1,0 +1,204 @@
+"""REST endpoints for runs, tasks, applications and manual apply. Each view parses its input,
+calls one service or selector, and shapes the output."""
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from applications import selectors, services
+from applications.models import Application, ApplicationRun, ApplicationTask, TaskState
+
+
+class JobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    canonical_key = serializers.CharField()
+    ats = serializers.CharField()
+    external_id = serializers.CharField()
+    company = serializers.CharField()
+    title = serializers.CharField()
+    location = serializers.CharField()
+
+
+class TaskOutput(serializers.ModelSerializer):
+    job = JobOutput()
+
+    class Meta:
+        model = ApplicationTask
+        fields = [
+            "id",
+            "run",
+            "job",
+            "state",
+            "priority",
+            "attempts",
+            "last_error",
+            "queued_at",
+            "started_at",
+            "heartbeat_at",
+            "state_changed_at",
+            "finished_at",
+        ]
+
+
+class RunOutput(serializers.ModelSerializer):
+    counts = serializers.SerializerMethodField()
+    total = serializers.IntegerField(source="total_tasks")
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationRun
+        fields = ["id", "name", "created_at", "total", "counts", "progress"]
+
+    def get_counts(self, run: ApplicationRun) -> dict[str, int]:
+        return selectors.run_state_counts(run)
+
+    def get_progress(self, run: ApplicationRun) -> float:
+        return selectors.run_progress(run)
+
+
+class ApplicationOutput(serializers.ModelSerializer):
+    job = JobOutput()
+
+    class Meta:
+        model = Application
+        fields = ["id", "job", "status", "has_been_applied_to", "last_applied_at", "updated_at"]
+
+
+class JobUrlsInput(serializers.Serializer):
+    job_urls = serializers.ListField(
+        child=serializers.CharField(max_length=2000, trim_whitespace=True),
+        allow_empty=False,
+        max_length=settings.MAX_URLS_PER_REQUEST,
+        help_text=f"Posting links, at most {settings.MAX_URLS_PER_REQUEST} in one request.",
+    )
+
+
+IngestOutput = inline_serializer(
+    "IngestOutput",
+    {
+        "run": RunOutput(allow_null=True),
+        "tasks": TaskOutput(many=True),
+        "warnings": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _ingest_response(result: services.IngestResult, *, user, created_status: int) -> Response:
+    run = selectors.run_get(user=user, run_id=result.run.pk) if result.run else None
+    body = {
+        "run": RunOutput(run).data if run else None,
+        "tasks": TaskOutput(result.tasks, many=True).data,
+        "warnings": result.warnings,
+    }
+    return Response(body, status=created_status if result.tasks else status.HTTP_200_OK)
+
+
+class RunListApi(GenericAPIView):
+    serializer_class = RunOutput
+
+    class Input(JobUrlsInput):
+        name = serializers.CharField(max_length=200, required=False, default="")
+
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.run_list(user=request.user))
+        return self.get_paginated_response(RunOutput(page, many=True).data)
+
+    @extend_schema(request=Input, responses={201: IngestOutput, 200: IngestOutput})
+    def post(self, request: Request) -> Response:
+        data = _validated(self.Input, request.data)
+        result = services.run_create(
+            user=request.user, job_urls=data["job_urls"], name=data["name"]
+        )
+        return _ingest_response(result, user=request.user, created_status=status.HTTP_201_CREATED)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(responses=RunOutput)
+    def get(self, request: Request, run_id: int) -> Response:
+        return Response(RunOutput(selectors.run_get(user=request.user, run_id=run_id)).data)
+
+
+class RunJobsApi(APIView):
+    @extend_schema(request=JobUrlsInput, responses={201: IngestOutput, 200: IngestOutput})
+    def post(self, request: Request, run_id: int) -> Response:
+        run = selectors.run_get(user=request.user, run_id=run_id)
+        data = _validated(JobUrlsInput, request.data)
+        result = services.run_add_jobs(run=run, job_urls=data["job_urls"])
+        return _ingest_response(result, user=request.user, created_status=status.HTTP_201_CREATED)
+
+
+class TaskListApi(GenericAPIView):
+    serializer_class = TaskOutput
+
+    class Filter(serializers.Serializer):
+        state = serializers.ChoiceField(choices=TaskState.choices, required=False)
+        run = serializers.IntegerField(required=False, min_value=1)
+
+    @extend_schema(parameters=[Filter])
+    def get(self, request: Request) -> Response:
+        filters = _validated(self.Filter, request.query_params)
+        tasks = selectors.task_list(
+            user=request.user, state=filters.get("state"), run_id=filters.get("run")
+        )
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(TaskOutput(page, many=True).data)
+
+
+class TaskDetailApi(APIView):
+    @extend_schema(responses=TaskOutput)
+    def get(self, request: Request, task_id: int) -> Response:
+        return Response(TaskOutput(selectors.task_get(user=request.user, task_id=task_id)).data)
+
+
+class TaskActionApi(APIView):
+    """POST /api/tasks/{id}/<action>/ for cancel, retry, resume and boost."""
+
+    actions = {
+        "cancel": services.task_cancel,
+        "retry": services.task_retry,
+        "resume": services.task_resume,
+        "boost": services.task_boost,
+    }
+    action: str = ""
+
+    @extend_schema(request=None, responses=TaskOutput)
+    def post(self, request: Request, task_id: int) -> Response:
+        task = selectors.task_get(user=request.user, task_id=task_id)
+        task = self.actions[self.action](task=task, actor=request.user.get_username())
+        return Response(TaskOutput(task).data)
+
+
+class ApplicationListApi(GenericAPIView):
+    serializer_class = ApplicationOutput
+
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.application_list(user=request.user))
+        return self.get_paginated_response(ApplicationOutput(page, many=True).data)
+
+
+class ApplicationDetailApi(APIView):
+    @extend_schema(responses=ApplicationOutput)
+    def get(self, request: Request, application_id: int) -> Response:
+        application = selectors.application_get(user=request.user, application_id=application_id)
+        return Response(ApplicationOutput(application).data)
+
+
+class JobApplyApi(APIView):
+    @extend_schema(request=None, responses={201: TaskOutput})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get(job_id=job_id)
+        task = services.job_apply(user=request.user, job=job)
+        return Response(TaskOutput(task).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,303 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from jobs.models import JobPosting
+
+
+class Profile(models.Model):
+    """The applicant: what goes into the forms, and which postings they never want."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    first_name = models.CharField(max_length=100, blank=True, default="")
+    last_name = models.CharField(max_length=100, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    resume = models.FileField(upload_to="resumes/", blank=True)
+    links = models.JSONField(default=list, blank=True, help_text="LinkedIn, GitHub, portfolio.")
+    answers = models.JSONField(
+        default=dict, blank=True, help_text="Saved answers to common questions, by question."
+    )
+    company_blocklist = models.JSONField(
+        default=list, blank=True, help_text="Company names never to apply to (any case)."
+    )
+    avoid_title_keywords = models.JSONField(
+        default=list, blank=True, help_text="Skip postings whose title contains any of these."
+    )
+    max_applications_per_company = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 = apply once per company; empty = no limit."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or str(self.user)
+
+
+class ApplicationRun(models.Model):
+    """A batch of postings a user asked Applyline to apply to."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
+    )
+    name = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name or f"Run {self.pk}"
+
+
+class TaskState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    APPROVED = "approved", "Approved"
+    SUBMITTING = "submitting", "Submitting"
+    SUBMITTED = "submitted", "Submitted"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINAL_STATES = frozenset(
+    {
+        TaskState.SUBMITTED,
+        TaskState.FAILED,
+        TaskState.SKIPPED,
+        TaskState.REJECTED,
+        TaskState.EXPIRED,
+        TaskState.CANCELLED,
+    }
+)
+ACTIVE_STATES = frozenset(set(TaskState) - FINAL_STATES)
+# A submit in progress is never interrupted, so SUBMITTING cannot be cancelled.
+CANCELLABLE_STATES = [
+    TaskState.QUEUED,
+    TaskState.RUNNING,
+    TaskState.PENDING_APPROVAL,
+    TaskState.APPROVED,
+]
+
+
+class TaskPriority(models.IntegerChoices):
+    NORMAL = 50, "Normal"
+    BOOSTED = 100, "Boosted"
+
+
+class ApplicationTask(ConcurrentTransitionMixin, models.Model):
+    """One posting to apply to within a run. `state` only changes through the transitions below,
+    called by applications.services.task_transition; ConcurrentTransitionMixin adds the loaded
+    state to the UPDATE so that of two concurrent writers only one succeeds."""
+
+    run = models.ForeignKey(ApplicationRun, on_delete=models.CASCADE, related_name="tasks")
+    job = models.ForeignKey(JobPosting, on_delete=models.PROTECT, related_name="tasks")
+    # The run's user, kept on the task so that per-user queries (ownership, session slots)
+    # need no join.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_tasks"
+    )
+    state = FSMField(default=TaskState.QUEUED, choices=TaskState.choices, protected=True)
+    priority = models.PositiveSmallIntegerField(
+        choices=TaskPriority.choices, default=TaskPriority.NORMAL
+    )
+    checkpoint = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    celery_task_id = models.CharField(max_length=64, blank=True, default="")
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-priority", "queued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "job"], name="task_unique_job_per_run"),
+        ]
+        indexes = [
+            # "Next task": state, priority desc, queued_at asc.
+            models.Index(fields=["state", "-priority", "queued_at"], name="task_next_idx"),
+            # Per-user views and session-slot counts.
+            models.Index(fields=["user", "state"], name="task_user_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Task {self.pk} ({self.state})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @transition(field=state, source=TaskState.QUEUED, target=TaskState.RUNNING)
+    def claim(self) -> None:
+        now = timezone.now()
+        self.attempts += 1
+        self.started_at = now
+        self.heartbeat_at = now
+
+    @transition(field=state, source=TaskState.RUNNING, target=TaskState.QUEUED)
+    def requeue(self, *, boost: bool = False) -> None:
+        """Back to the queue from its checkpoint: paused for approved work, or found stale."""
+        if boost:
+            self.priority = TaskPriority.BOOSTED
+        self.queued_at = timezone.now()
+        self.heartbeat_at = None
+
+    @transition(field=state, source=TaskState.RUNNING, target=TaskState.PENDING_APPROVAL)
+    def prepared(self) -> None:
+        self.heartbeat_at = None
+
+    @transition(field=state, source=TaskState.PENDING_APPROVAL, target=TaskState.APPROVED)
+    def approve(self) -> None:
+        pass
+
+    @transition(field=state, source=TaskState.PENDING_APPROVAL, target=TaskState.REJECTED)
+    def reject(self) -> None:
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[TaskState.PENDING_APPROVAL, TaskState.APPROVED, TaskState.SUBMITTING],
+        target=TaskState.EXPIRED,
+    )
+    def expire(self) -> None:
+        self.finished_at = timezone.now()
+
+    @transition(field=state, source=TaskState.APPROVED, target=TaskState.SUBMITTING)
+    def start_submit(self) -> None:
+        self.heartbeat_at = timezone.now()
+
+    @transition(field=state, source=TaskState.SUBMITTING, target=TaskState.SUBMITTED)
+    def mark_submitted(self) -> None:
+        self.finished_at = timezone.now()
+        self.heartbeat_at = None
+
+    @transition(
+        field=state,
+        source=[TaskState.RUNNING, TaskState.APPROVED, TaskState.SUBMITTING],
+        target=TaskState.FAILED,
+    )
+    def fail(self) -> None:
+        self.finished_at = timezone.now()
+        self.heartbeat_at = None
+
+    @transition(field=state, source=[TaskState.QUEUED, TaskState.RUNNING], target=TaskState.SKIPPED)
+    def skip(self) -> None:
+        self.finished_at = timezone.now()
+        self.heartbeat_at = None
+
+    @transition(field=state, source=CANCELLABLE_STATES, target=TaskState.CANCELLED)
+    def cancel(self) -> None:
+        self.finished_at = timezone.now()
+        self.heartbeat_at = None
+
+    @transition(field=state, source=[TaskState.FAILED, TaskState.EXPIRED], target=TaskState.QUEUED)
+    def retry(self) -> None:
+        """Start over: the checkpoint is dropped and the attempts counted anew."""
+        self.checkpoint = {}
+        self.attempts = 0
+        self.last_error = ""
+        self.priority = TaskPriority.NORMAL
+        self.queued_at = timezone.now()
+        self.finished_at = None
+
+    @transition(field=state, source=TaskState.FAILED, target=TaskState.QUEUED)
+    def resume(self) -> None:
+        """Continue from the checkpoint, ahead of fresh work."""
+        self.attempts = 0
+        self.last_error = ""
+        self.priority = TaskPriority.BOOSTED
+        self.queued_at = timezone.now()
+        self.finished_at = None
+
+
+class TaskEvent(models.Model):
+    """One append-only row per change of a task: who or what, from, to, why."""
+
+    task = models.ForeignKey(ApplicationTask, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=20, choices=TaskState.choices)
+    to_state = models.CharField(max_length=20, choices=TaskState.choices)
+    transition = models.CharField(max_length=40)
+    actor = models.CharField(max_length=150, help_text="A user name, or system:<component>.")
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Task events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    IN_PROGRESS = "in_progress", "In progress"
+    APPLIED = "applied", "Applied"
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """The per-user duplicate lock: one row per (user, posting). Claiming IN_PROGRESS is a
+    conditional UPDATE (ConcurrentTransitionMixin), so two claimers can never both win."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    job = models.ForeignKey(JobPosting, on_delete=models.PROTECT, related_name="applications")
+    status = FSMField(
+        default=ApplicationStatus.PENDING, choices=ApplicationStatus.choices, protected=True
+    )
+    has_been_applied_to = models.BooleanField(default=False)
+    last_applied_at = models.DateTimeField(null=True, blank=True)
+    claimed_by_task = models.ForeignKey(
+        ApplicationTask,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "job"], name="application_unique_user_job"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.job} ({self.status})"
+
+    @transition(
+        field=status, source=ApplicationStatus.PENDING, target=ApplicationStatus.IN_PROGRESS
+    )
+    def claim(self, *, task: ApplicationTask | None = None) -> None:
+        self.claimed_by_task = task
+        self.claimed_at = timezone.now()
+
+    @transition(
+        field=status, source=ApplicationStatus.IN_PROGRESS, target=ApplicationStatus.PENDING
+    )
+    def release(self) -> None:
+        self.claimed_by_task = None
+        self.claimed_at = None
+
+    @transition(
+        field=status, source=ApplicationStatus.IN_PROGRESS, target=ApplicationStatus.APPLIED
+    )
+    def mark_applied(self) -> None:
+        self.has_been_applied_to = True
+        self.last_applied_at = timezone.now()

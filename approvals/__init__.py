@@ -1,0 +1,1 @@
+"""Approval requests, decisions, audit log and notifications."""

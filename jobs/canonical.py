@@ -1,0 +1,126 @@
+"""Posting links reduced to one key per posting, whichever link was followed: tracking
+parameters and fragments dropped, scheme and host lower-cased, and for the applicant tracking
+systems we know (Greenhouse, Lever, Ashby, Workday) their board and job id."""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+MAX_URL_LENGTH = 2000
+
+TRACKING_PARAMETERS = frozenset(
+    {
+        "gh_src",
+        "lever-source",
+        "lever-origin",
+        "ref",
+        "referrer",
+        "source",
+        "src",
+        "fbclid",
+        "gclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "trk",
+        "trackingid",
+        "refid",
+    }
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+GREENHOUSE_HOSTS = re.compile(r"^(job-)?boards(\.eu)?\.greenhouse\.io$")
+LEVER_HOSTS = re.compile(r"^jobs(\.eu)?\.lever\.co$")
+WORKDAY_HOST = re.compile(r"^(?P<tenant>[a-z0-9-]+)\.wd\d+\.myworkdayjobs\.com$")
+LOCALE = re.compile(r"^[a-z]{2}-[a-z]{2}$", re.IGNORECASE)
+JOB_ID = re.compile(r"^[A-Za-z0-9-]+$")
+WORKDAY_REQUISITION = re.compile(r"_(?P<id>[A-Za-z0-9-]*\d[A-Za-z0-9-]*)$")
+
+
+class InvalidJobUrl(ValueError):
+    """The text is not a link to a posting."""
+
+
+@dataclass(frozen=True)
+class CanonicalUrl:
+    key: str
+    url: str
+    ats: str
+    board: str
+    external_id: str
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith("utm_") or lowered in TRACKING_PARAMETERS
+
+
+def _split(raw: str):
+    text = raw.strip()
+    if not text:
+        raise InvalidJobUrl("An empty string is not a link.")
+    if len(text) > MAX_URL_LENGTH:
+        raise InvalidJobUrl(f"A link may be at most {MAX_URL_LENGTH} characters long.")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as error:
+        raise InvalidJobUrl(f"'{text[:100]}' is not a valid link ({error}).") from error
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in DEFAULT_PORTS or not host or any(c.isspace() for c in text):
+        raise InvalidJobUrl(f"'{text[:100]}' is not an http(s) link to a web page.")
+    if "." not in host and host != "localhost":
+        raise InvalidJobUrl(f"'{text[:100]}' has no valid host name.")
+    return parts, scheme, host, port
+
+
+def _known_ats(host: str, segments: list[str], query: dict[str, str]) -> tuple[str, str, str]:
+    """(ats, board, job id) for a link of a known applicant tracking system, else ("", "", "")."""
+    if GREENHOUSE_HOSTS.match(host):
+        if segments[:2] == ["embed", "job_app"] and query.get("for") and query.get("token"):
+            return "greenhouse", query["for"].lower(), query["token"]
+        if len(segments) >= 3 and segments[1] == "jobs" and JOB_ID.match(segments[2]):
+            return "greenhouse", segments[0].lower(), segments[2]
+    if query.get("gh_jid", "").isdigit():
+        return "greenhouse", host, query["gh_jid"]
+    if LEVER_HOSTS.match(host) and len(segments) >= 2:
+        return "lever", segments[0].lower(), segments[1].lower()
+    if host == "jobs.ashbyhq.com" and len(segments) >= 2:
+        return "ashby", segments[0].lower(), segments[1].lower()
+    if query.get("ashby_jid"):
+        return "ashby", host, query["ashby_jid"].lower()
+    workday = WORKDAY_HOST.match(host)
+    if workday:
+        site_segments = segments[1:] if segments and LOCALE.match(segments[0]) else segments
+        requisition = WORKDAY_REQUISITION.search(segments[-1]) if segments else None
+        if len(site_segments) >= 3 and requisition and {"job", "details"} & set(site_segments):
+            site = site_segments[0].lower()
+            return "workday", f"{workday['tenant']}:{site}", requisition["id"].upper()
+    return "", "", ""
+
+
+def canonicalize_url(raw: str) -> CanonicalUrl:
+    """The canonical form of a posting link; raises InvalidJobUrl for anything else."""
+    parts, scheme, host, port = _split(raw)
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    segments = [segment for segment in parts.path.split("/") if segment]
+    path = "/" + "/".join(segments) if segments else ""
+    parameters = sorted(
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(name)
+    )
+    query = urlencode(parameters)
+    url = urlunsplit((scheme, netloc, path or "/", query, ""))
+
+    ats, board, external_id = _known_ats(host, segments, dict(parameters))
+    if ats:
+        key = f"{ats}:{board}:{external_id}"
+        board = board.split(":")[0]
+    else:
+        # http and https of one page are one posting.
+        key = "url:" + netloc + path + (f"?{query}" if query else "")
+    return CanonicalUrl(key=key[:500], url=url, ats=ats, board=board, external_id=external_id)

@@ -1,0 +1,112 @@
+"""The per-user duplicate lock: PENDING → IN_PROGRESS → APPLIED, claimed by compare-and-set."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from applications.exceptions import DuplicateApplication
+from applications.models import Application, ApplicationStatus
+from applications.services import (
+    application_claim,
+    application_mark_applied,
+    application_release,
+)
+from tests.factories import ApplicationFactory, JobPostingFactory, TaskFactory, UserFactory
+
+A = ApplicationStatus
+ALLOWED = {
+    "claim": ({A.PENDING}, A.IN_PROGRESS),
+    "release": ({A.IN_PROGRESS}, A.PENDING),
+    "mark_applied": ({A.IN_PROGRESS}, A.APPLIED),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("transition", "status"), [(name, status) for name in ALLOWED for status in A]
+)
+def test_application_transition_is_allowed_exactly_from_its_sources(transition, status):
+    sources, target = ALLOWED[transition]
+    application = ApplicationFactory(status=status)
+
+    if status in sources:
+        getattr(application, transition)()
+        application.save()
+        assert Application.objects.get(pk=application.pk).status == target
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            getattr(application, transition)()
+        assert Application.objects.get(pk=application.pk).status == status
+
+
+@pytest.mark.django_db
+def test_marking_applied_sets_the_duplicate_flags():
+    application = ApplicationFactory(status=A.IN_PROGRESS)
+    application_mark_applied(application=application)
+    application.refresh_from_db()
+    assert application.has_been_applied_to is True
+    assert application.last_applied_at is not None
+
+
+@pytest.mark.django_db
+def test_claim_creates_the_lock_row_when_missing_and_records_the_task():
+    task = TaskFactory()
+    application = application_claim(user=task.user, job=task.job, task=task)
+    assert application.status == A.IN_PROGRESS
+    assert application.claimed_by_task == task
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "reported"), [(A.IN_PROGRESS, "in_progress"), (A.APPLIED, "applied")]
+)
+def test_claim_of_a_taken_application_says_why(status, reported):
+    application = ApplicationFactory(status=status)
+    with pytest.raises(DuplicateApplication) as raised:
+        application_claim(user=application.user, job=application.job)
+    assert raised.value.status == reported
+    assert raised.value.application_id == application.pk
+
+
+@pytest.mark.django_db
+def test_release_gives_the_lock_back_only_to_its_holder():
+    holder = TaskFactory()
+    other = TaskFactory(run=holder.run, job=JobPostingFactory())
+    application_claim(user=holder.user, job=holder.job, task=holder)
+
+    assert application_release(task=other) is None
+    assert application_release(task=holder).status == A.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_fifty_threads_claiming_one_user_and_job_exactly_one_wins():
+    user, job = UserFactory(), JobPostingFactory()
+    claimers = 50
+    barrier = threading.Barrier(claimers)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def claim() -> None:
+        try:
+            barrier.wait()
+            application_claim(user=user, job=job)
+            result = "won"
+        except (DuplicateApplication, ConcurrentTransition):
+            result = "lost"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=claim) for _ in range(claimers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("won") == 1
+    assert outcomes.count("lost") == claimers - 1
+    assert Application.objects.filter(user=user, job=job).count() == 1
+    assert Application.objects.get(user=user, job=job).status == A.IN_PROGRESS

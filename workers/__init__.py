@@ -1,0 +1,1 @@
+"""Celery tasks, preemption, sweeps and the browser drivers."""
