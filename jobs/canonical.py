@@ -95,7 +95,9 @@ def _known_ats(host: str, segments: list[str], query: dict[str, str]) -> tuple[s
     workday = WORKDAY_HOST.match(host)
     if workday:
         site_segments = segments[1:] if segments and LOCALE.match(segments[0]) else segments
-        requisition = WORKDAY_REQUISITION.search(segments[-1]) if segments else None
+        # The posting's segment ends in its requisition id; an "/apply" may follow it.
+        requisitions = [WORKDAY_REQUISITION.search(segment) for segment in reversed(segments)]
+        requisition = next((found for found in requisitions if found), None)
         if len(site_segments) >= 3 and requisition and {"job", "details"} & set(site_segments):
             site = site_segments[0].lower()
             return "workday", f"{workday['tenant']}:{site}", requisition["id"].upper()
