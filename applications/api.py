@@ -80,11 +80,34 @@ class JobUrlsInput(serializers.Serializer):
     )
 
 
+class QueuedTaskOutput(serializers.Serializer):
+    """A task as ingestion reports it: lean, because one request may queue 10,000 of them."""
+
+    id = serializers.IntegerField()
+    job_id = serializers.IntegerField()
+    url = serializers.URLField()
+    company = serializers.CharField()
+    state = serializers.CharField()
+    priority = serializers.IntegerField()
+
+    @staticmethod
+    def shape(task: ApplicationTask) -> dict[str, Any]:
+        # Plain dicts: DRF's per-field machinery would cost more than the whole ingestion.
+        return {
+            "id": task.pk,
+            "job_id": task.job_id,
+            "url": task.job.url,
+            "company": task.job.company,
+            "state": task.state,
+            "priority": task.priority,
+        }
+
+
 IngestOutput = inline_serializer(
     "IngestOutput",
     {
         "run": RunOutput(allow_null=True),
-        "tasks": TaskOutput(many=True),
+        "tasks": QueuedTaskOutput(many=True),
         "warnings": serializers.ListField(child=serializers.CharField()),
     },
 )
@@ -100,7 +123,7 @@ def _ingest_response(result: services.IngestResult, *, user, created_status: int
     run = selectors.run_get(user=user, run_id=result.run.pk) if result.run else None
     body = {
         "run": RunOutput(run).data if run else None,
-        "tasks": TaskOutput(result.tasks, many=True).data,
+        "tasks": [QueuedTaskOutput.shape(task) for task in result.tasks],
         "warnings": result.warnings,
     }
     return Response(body, status=created_status if result.tasks else status.HTTP_200_OK)

@@ -361,10 +361,6 @@ def _ingest(
                 for job in accepted
             ]
         )
-        # The lock rows exist from the start, so claiming is a plain compare-and-set.
-        Application.objects.bulk_create(
-            [Application(user=user, job=job) for job in accepted], ignore_conflicts=True
-        )
     logger.info(
         "ingested postings",
         extra={

@@ -22,7 +22,7 @@ def test_creating_a_run_returns_the_run_its_tasks_and_warnings(owner_client):
     assert body["run"]["total"] == 2
     assert body["run"]["counts"]["queued"] == 2
     assert body["run"]["progress"] == 0.0
-    assert [task["job"]["external_id"] for task in body["tasks"]] == ["1", "2"]
+    assert [task["url"].rsplit("/", 1)[1] for task in body["tasks"]] == ["1", "2"]
     assert len(body["warnings"]) == 1
 
 
