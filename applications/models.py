@@ -115,6 +115,12 @@ class ApplicationTask(ConcurrentTransitionMixin, models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    pause_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when approved work needs this task's slot; the task yields at its next "
+        "step boundary.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,10 +156,12 @@ class ApplicationTask(ConcurrentTransitionMixin, models.Model):
             self.priority = TaskPriority.BOOSTED
         self.queued_at = timezone.now()
         self.heartbeat_at = None
+        self.pause_requested_at = None
 
     @transition(field=state, source=TaskState.RUNNING, target=TaskState.PENDING_APPROVAL)
     def prepared(self) -> None:
         self.heartbeat_at = None
+        self.pause_requested_at = None
 
     @transition(field=state, source=TaskState.PENDING_APPROVAL, target=TaskState.APPROVED)
     def approve(self) -> None:
@@ -188,6 +196,7 @@ class ApplicationTask(ConcurrentTransitionMixin, models.Model):
     def fail(self) -> None:
         self.finished_at = timezone.now()
         self.heartbeat_at = None
+        self.pause_requested_at = None
 
     @transition(field=state, source=[TaskState.QUEUED, TaskState.RUNNING], target=TaskState.SKIPPED)
     def skip(self) -> None:

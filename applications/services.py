@@ -3,8 +3,10 @@ a task's state."""
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from rest_framework.authtoken.models import Token
 
+from applications import slots
 from applications.exceptions import DuplicateApplication, InvalidJobUrls, TaskActionNotAllowed
 from applications.models import (
     ACTIVE_STATES,
@@ -25,6 +28,7 @@ from applications.models import (
     TaskPriority,
     TaskState,
 )
+from config import dispatch
 from jobs.canonical import CanonicalUrl, InvalidJobUrl, canonicalize_url
 from jobs.models import JobPosting
 from jobs.services import job_postings_upsert
@@ -98,21 +102,37 @@ def task_cancel(*, task: ApplicationTask, actor: str, reason: str = "") -> Appli
     return task
 
 
+def _publish_prepare(tasks: list[ApplicationTask]) -> None:
+    dispatch.publish_prepare([(task.pk, task.celery_task_id, task.priority) for task in tasks])
+
+
+def _requeue_with(task: ApplicationTask, *, transition: str, actor: str, reason: str, **arguments):
+    """A transition into QUEUED: a fresh message id on the row, the message published on commit.
+    Any older message for the task is dropped by the worker, since its id no longer matches."""
+    with transaction.atomic():
+        task.celery_task_id = dispatch.new_message_id()
+        task_transition(task=task, transition=transition, actor=actor, reason=reason, **arguments)
+        _publish_prepare([task])
+    return task
+
+
 def task_retry(*, task: ApplicationTask, actor: str) -> ApplicationTask:
-    return task_transition(task=task, transition="retry", actor=actor, reason="retried by user")
+    return _requeue_with(task, transition="retry", actor=actor, reason="retried by user")
 
 
 def task_resume(*, task: ApplicationTask, actor: str) -> ApplicationTask:
-    return task_transition(task=task, transition="resume", actor=actor, reason="resumed by user")
+    return _requeue_with(task, transition="resume", actor=actor, reason="resumed by user")
 
 
 def task_boost(*, task: ApplicationTask, actor: str) -> ApplicationTask:
     """Move a queued task ahead of normal work. Not a change of state, but written down as one
     event all the same, so that the task's history says why it jumped the line."""
+    message_id = dispatch.new_message_id()
     with transaction.atomic():
         # A conditional UPDATE: a task claimed meanwhile is not boosted behind the worker's back.
+        # The boosted message replaces the normal one, which the worker will drop.
         boosted = ApplicationTask.objects.filter(pk=task.pk, state=TaskState.QUEUED).update(
-            priority=TaskPriority.BOOSTED
+            priority=TaskPriority.BOOSTED, celery_task_id=message_id
         )
         if boosted != 1:
             current = ApplicationTask.objects.get(pk=task.pk)
@@ -127,6 +147,7 @@ def task_boost(*, task: ApplicationTask, actor: str) -> ApplicationTask:
             actor=actor,
             reason="boosted by user",
         )
+        dispatch.publish_prepare([(task.pk, message_id, TaskPriority.BOOSTED)])
     return ApplicationTask.objects.select_related("job").get(pk=task.pk)
 
 
@@ -356,11 +377,17 @@ def _ingest(
         result.tasks = ApplicationTask.objects.bulk_create(
             [
                 ApplicationTask(
-                    run=result.run, job=job, user=user, queued_at=now, state_changed_at=now
+                    run=result.run,
+                    job=job,
+                    user=user,
+                    queued_at=now,
+                    state_changed_at=now,
+                    celery_task_id=dispatch.new_message_id(),
                 )
                 for job in accepted
             ]
         )
+        _publish_prepare(result.tasks)
     logger.info(
         "ingested postings",
         extra={
@@ -398,7 +425,11 @@ def job_apply(*, user: AbstractBaseUser, job: JobPosting) -> ApplicationTask:
                 detail=f"An application to {_label(job)} is already queued.",
             )
         run = ApplicationRun.objects.create(user=user, name=f"Apply to {_label(job)}")
-        return ApplicationTask.objects.create(run=run, job=job, user=user)
+        task = ApplicationTask.objects.create(
+            run=run, job=job, user=user, celery_task_id=dispatch.new_message_id()
+        )
+        _publish_prepare([task])
+        return task
 
 
 # --- Applicants ----------------------------------------------------------------------------------
@@ -431,3 +462,361 @@ def applicant_create(
         )
         token, _ = Token.objects.get_or_create(user=user)
     return user, token.key
+
+
+# --- The worker's side of a task -------------------------------------------------------------
+#
+# A prepare or submit message names a task and carries a message id. The row remembers the id
+# of its one live message (`celery_task_id`); a message whose id is not the row's — superseded
+# by a pause, a boost, a retry or a reconciliation — or that finds the row in another state is
+# dropped, logged. Every step a worker takes re-reads the row first.
+
+WORKER_ACTOR = "system:worker"
+SWEEPER_ACTOR = "system:sweeper"
+
+
+class TaskLost(Exception):
+    """The row changed under a running worker (cancelled, or taken over): stop quietly."""
+
+
+def _locked_task(task_id: int) -> ApplicationTask | None:
+    return (
+        ApplicationTask.objects.select_for_update()
+        .select_related("job", "user")
+        .filter(pk=task_id)
+        .first()
+    )
+
+
+def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:
+    task_transition(task=task, transition="fail", actor=actor, reason=reason)
+    application_release(task=task)
+    transaction.on_commit(lambda: slots.slot_freed(task.user_id))
+
+
+def task_claim_message(*, task_id: int, message_id: str) -> ApplicationTask | None:
+    """Claim a prepare message's task: QUEUED → RUNNING and the (user, posting) lock, in one
+    transaction. A redelivery of the message to a task still RUNNING (its worker died) claims it
+    again from its checkpoint, until TASK_MAX_ATTEMPTS; past that the task fails instead of
+    looping. Returns None when the message is to be dropped."""
+    limit = settings.TASK_MAX_ATTEMPTS
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        if task is None or (task.celery_task_id and task.celery_task_id != message_id):
+            logger.info("dropped a superseded prepare message %s for task %s", message_id, task_id)
+            return None
+        if task.state == TaskState.RUNNING:
+            if task.attempts >= limit:
+                _give_up(
+                    task,
+                    reason=f"Gave up after {task.attempts} attempts: its worker was lost.",
+                    actor=WORKER_ACTOR,
+                )
+                return None
+            task_transition(
+                task=task,
+                transition="requeue",
+                actor=WORKER_ACTOR,
+                reason="redelivered: the worker running it was lost",
+            )
+        elif task.state != TaskState.QUEUED:
+            logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
+            return None
+        elif task.attempts >= limit:
+            _give_up(task, reason=f"Gave up after {task.attempts} attempts.", actor=WORKER_ACTOR)
+            return None
+        task_transition(task=task, transition="claim", actor=WORKER_ACTOR)
+        if not _take_application_lock(task):
+            return None
+    return task
+
+
+def _take_application_lock(task: ApplicationTask) -> bool:
+    """The task's (user, posting) lock: kept when the task already holds it (a paused or
+    redelivered task), claimed otherwise. A posting applied to or held by another task makes
+    the task SKIPPED."""
+    held = Application.objects.filter(
+        user_id=task.user_id,
+        job_id=task.job_id,
+        status=ApplicationStatus.IN_PROGRESS,
+        claimed_by_task=task,
+    ).exists()
+    if held:
+        return True
+    try:
+        with transaction.atomic():
+            application_claim(user=task.user, job=task.job, task=task)
+    except (DuplicateApplication, ConcurrentTransition) as error:
+        detail = getattr(error, "detail", "another worker took the posting first")
+        task_transition(task=task, transition="skip", actor=WORKER_ACTOR, reason=str(detail))
+        return False
+    return True
+
+
+def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> bool:
+    """Record a finished step: checkpoint and heartbeat. Returns True when the task has been
+    asked to pause. Raises TaskLost when the row is no longer this worker's."""
+    checkpoint = dict(task.checkpoint)
+    checkpoint["steps_done"] = [*checkpoint.get("steps_done", []), step]
+    checkpoint["values"] = {**checkpoint.get("values", {}), **values}
+    now = timezone.now()
+    updated = ApplicationTask.objects.filter(
+        pk=task.pk, state=TaskState.RUNNING, celery_task_id=task.celery_task_id
+    ).update(checkpoint=checkpoint, heartbeat_at=now)
+    if updated != 1:
+        raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
+    task.checkpoint = checkpoint
+    task.heartbeat_at = now
+    return task_pause_requested(task=task)
+
+
+def task_pause_requested(*, task: ApplicationTask) -> bool:
+    return ApplicationTask.objects.filter(pk=task.pk, pause_requested_at__isnull=False).exists()
+
+
+def task_pause(*, task: ApplicationTask) -> ApplicationTask:
+    """Yield the slot to approved work: RUNNING → QUEUED with priority 100, re-published under a
+    new message id, keeping the checkpoint and the (user, posting) lock."""
+    with transaction.atomic():
+        current = _locked_task(task.pk)
+        if current is None or current.state != TaskState.RUNNING:
+            raise TaskLost(f"Task {task.pk} is no longer running.")
+        current.checkpoint = task.checkpoint
+        _requeue_with(
+            current,
+            transition="requeue",
+            actor=WORKER_ACTOR,
+            reason="paused for approved work; resumes from its checkpoint",
+            boost=True,
+        )
+        transaction.on_commit(lambda: slots.slot_freed(current.user_id))
+    return current
+
+
+def task_prepared(*, task: ApplicationTask) -> ApplicationTask:
+    """Every step done: RUNNING → PENDING_APPROVAL. The caller adds the approval request in the
+    same transaction."""
+    task = ApplicationTask.objects.select_related("job", "user").get(pk=task.pk)
+    task_transition(task=task, transition="prepared", actor=WORKER_ACTOR)
+    transaction.on_commit(lambda: slots.slot_freed(task.user_id))
+    return task
+
+
+def task_fail(
+    *, task: ApplicationTask, reason: str, actor: str = WORKER_ACTOR, release: bool = True
+) -> ApplicationTask:
+    """Fail the task. `release=False` keeps the (user, posting) lock: after an unknown submit
+    outcome, nothing may apply to the posting again until a person has looked."""
+    with transaction.atomic():
+        current = _locked_task(task.pk)
+        if current is None or current.is_final:
+            return current or task
+        task_transition(task=current, transition="fail", actor=actor, reason=reason)
+        if release:
+            application_release(task=current)
+        transaction.on_commit(lambda: slots.slot_freed(current.user_id))
+    return current
+
+
+def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
+    """Approved work needs a slot: ask running normal work to yield. The approved task's user
+    has at most MAX_SESSIONS_PER_USER sessions, so their running tasks beyond that yield; and
+    when more approved tasks wait than reserve slots exist, one more running task yields.
+    Returns the tasks asked to pause (their message ids are what a revoke would target)."""
+    running = list(
+        ApplicationTask.objects.filter(state=TaskState.RUNNING, pause_requested_at__isnull=True)
+        .exclude(pk=task.pk)
+        .order_by("priority", "-started_at")
+        .only("pk", "user_id", "celery_task_id", "priority", "started_at")
+    )
+    own = [other for other in running if other.user_id == task.user_id]
+    chosen = own[: max(0, len(own) - settings.MAX_SESSIONS_PER_USER + 1)]
+    waiting = ApplicationTask.objects.filter(state=TaskState.APPROVED).count()
+    if waiting > settings.RESERVE_SLOTS:
+        others = [other for other in running if other not in chosen]
+        chosen.extend(others[:1])
+    if chosen:
+        ApplicationTask.objects.filter(
+            pk__in=[other.pk for other in chosen], state=TaskState.RUNNING
+        ).update(pause_requested_at=timezone.now())
+    return chosen
+
+
+def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
+    """Other running tasks of the task's user that hold the session slot it needs; those not
+    yet asked to pause are asked now (one may have been claimed after the approval)."""
+    running = list(
+        ApplicationTask.objects.filter(user_id=task.user_id, state=TaskState.RUNNING)
+        .exclude(pk=task.pk)
+        .only("pk", "celery_task_id", "pause_requested_at")
+    )
+    if len(running) < settings.MAX_SESSIONS_PER_USER:
+        return []
+    unasked = [other.pk for other in running if other.pause_requested_at is None]
+    if unasked:
+        ApplicationTask.objects.filter(pk__in=unasked, state=TaskState.RUNNING).update(
+            pause_requested_at=timezone.now()
+        )
+    return running
+
+
+def task_claim_submit(*, task_id: int, message_id: str) -> ApplicationTask | None:
+    """Check a submit message against its row: the task APPROVED (a first submit) or SUBMITTING
+    (a redelivery, or a stale submit re-published by the sweep) under this message id. A task
+    redelivered past TASK_MAX_ATTEMPTS fails instead."""
+    with transaction.atomic():
+        task = _locked_task(task_id)
+        if task is None or task.celery_task_id != message_id:
+            logger.info("dropped a superseded submit message %s for task %s", message_id, task_id)
+            return None
+        if task.state not in (TaskState.APPROVED, TaskState.SUBMITTING):
+            logger.info("dropped a submit message for task %s, now %s", task_id, task.state)
+            return None
+        if task.state == TaskState.SUBMITTING:
+            attempts = task.checkpoint.get("submit_attempts", 0) + 1
+            if attempts > settings.TASK_MAX_ATTEMPTS:
+                task_transition(
+                    task=task,
+                    transition="fail",
+                    actor=WORKER_ACTOR,
+                    reason=f"Gave up submitting after {attempts - 1} attempts.",
+                )
+                return None
+            task.checkpoint = {**task.checkpoint, "submit_attempts": attempts}
+            ApplicationTask.objects.filter(pk=task.pk).update(
+                checkpoint=task.checkpoint, heartbeat_at=timezone.now()
+            )
+    return task
+
+
+def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
+    """APPROVED → SUBMITTING, recorded (committed) before the final click."""
+    with transaction.atomic():
+        current = _locked_task(task.pk)
+        if current is None or current.state != TaskState.APPROVED:
+            raise TaskLost(f"Task {task.pk} is no longer approved.")
+        current.checkpoint = {**current.checkpoint, "submit_attempts": 1}
+        task_transition(task=current, transition="start_submit", actor=WORKER_ACTOR)
+    return current
+
+
+def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
+    """SUBMITTING → SUBMITTED, and the (user, posting) record becomes APPLIED."""
+    with transaction.atomic():
+        current = _locked_task(task.pk)
+        if current is None or current.state != TaskState.SUBMITTING:
+            raise TaskLost(f"Task {task.pk} is no longer submitting.")
+        task_transition(task=current, transition="mark_submitted", actor=WORKER_ACTOR)
+        application, _ = Application.objects.select_for_update().get_or_create(
+            user_id=current.user_id, job_id=current.job_id
+        )
+        if application.status == ApplicationStatus.PENDING:
+            application.claim(task=current)
+        if application.status == ApplicationStatus.IN_PROGRESS:
+            application.mark_applied()
+            application.save()
+    return current
+
+
+# --- Sweeps (idempotent; safe with two beat processes: rows are locked with SKIP LOCKED) ------
+
+
+def _stale_before() -> Any:
+    return timezone.now() - timedelta(seconds=settings.STALE_TASK_SECONDS)
+
+
+def tasks_recover_stale(*, limit: int = 500) -> dict[str, int]:
+    """RUNNING tasks whose heartbeat stopped go back to QUEUED from their checkpoint (their
+    lock released for re-claiming); stale SUBMITTING tasks get a submit message that first asks
+    the site whether the application exists (never a blind second click)."""
+    counts = {"requeued": 0, "failed": 0, "resubmit_checks": 0}
+    stale_ids = list(
+        ApplicationTask.objects.filter(
+            state__in=[TaskState.RUNNING, TaskState.SUBMITTING], heartbeat_at__lt=_stale_before()
+        ).values_list("pk", flat=True)[:limit]
+    )
+    for task_id in stale_ids:
+        with transaction.atomic():
+            task = (
+                ApplicationTask.objects.select_for_update(skip_locked=True)
+                .filter(pk=task_id, heartbeat_at__lt=_stale_before())
+                .first()
+            )
+            if task is None:
+                continue
+            if task.state == TaskState.RUNNING:
+                if task.attempts >= settings.TASK_MAX_ATTEMPTS:
+                    task_transition(
+                        task=task,
+                        transition="fail",
+                        actor=SWEEPER_ACTOR,
+                        reason=f"Stale after {task.attempts} attempts.",
+                    )
+                    application_release(task=task)
+                    counts["failed"] += 1
+                    continue
+                application_release(task=task)
+                _requeue_with(
+                    task,
+                    transition="requeue",
+                    actor=SWEEPER_ACTOR,
+                    reason="stale: no heartbeat; resumes from its checkpoint",
+                )
+                counts["requeued"] += 1
+            elif task.state == TaskState.SUBMITTING:
+                task.celery_task_id = dispatch.new_message_id()
+                ApplicationTask.objects.filter(pk=task.pk).update(
+                    celery_task_id=task.celery_task_id, heartbeat_at=timezone.now()
+                )
+                dispatch.publish_submit(task.pk, task.celery_task_id)
+                counts["resubmit_checks"] += 1
+    return counts
+
+
+def tasks_reconcile_queued(*, broker_message_ids: set[str], limit: int = 1000) -> int:
+    """Tasks QUEUED (or APPROVED) longer than RECONCILE_AFTER_SECONDS whose message the broker
+    does not hold are published again: the broker may lose messages, the database may not."""
+    before = timezone.now() - timedelta(seconds=settings.RECONCILE_AFTER_SECONDS)
+    approved = 0
+    with transaction.atomic():
+        for task in ApplicationTask.objects.select_for_update(skip_locked=True).filter(
+            state=TaskState.APPROVED, state_changed_at__lt=before
+        )[:limit]:
+            if task.celery_task_id in broker_message_ids:
+                continue
+            task.celery_task_id = dispatch.new_message_id()
+            ApplicationTask.objects.filter(pk=task.pk).update(celery_task_id=task.celery_task_id)
+            dispatch.publish_submit(task.pk, task.celery_task_id)
+            approved += 1
+    candidates = list(
+        ApplicationTask.objects.filter(state=TaskState.QUEUED, queued_at__lt=before)
+        .exclude(celery_task_id__in=broker_message_ids)
+        .values_list("pk", flat=True)[:limit]
+    )
+    republished: list[tuple[int, str, int]] = []
+    with transaction.atomic():
+        for task in ApplicationTask.objects.select_for_update(skip_locked=True).filter(
+            pk__in=candidates, state=TaskState.QUEUED
+        ):
+            if task.celery_task_id in broker_message_ids:
+                continue
+            message_id = dispatch.new_message_id()
+            ApplicationTask.objects.filter(pk=task.pk).update(celery_task_id=message_id)
+            republished.append((task.pk, message_id, task.priority))
+        dispatch.publish_prepare(republished)
+    if republished or approved:
+        logger.warning(
+            "re-published %d queued and %d approved task(s) missing from the broker",
+            len(republished),
+            approved,
+        )
+    return len(republished) + approved
+
+
+def tasks_prepare_messages(*, task_ids: list[int]) -> list[tuple[int, str, int]]:
+    """The prepare messages of the still-QUEUED tasks among `task_ids` (for a fan-out publish)."""
+    return list(
+        ApplicationTask.objects.filter(pk__in=task_ids, state=TaskState.QUEUED).values_list(
+            "pk", "celery_task_id", "priority"
+        )
+    )

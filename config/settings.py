@@ -26,6 +26,11 @@ def env_int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -55,6 +60,8 @@ INSTALLED_APPS = [
     "django_fsm",
     "jobs",
     "applications",
+    "approvals",
+    "workers",
 ]
 
 MIDDLEWARE = [
@@ -100,10 +107,59 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 # Celery -------------------------------------------------------------------------------
+# Queues and broker priorities are named in config/dispatch.py, the one place that maps
+# Applyline's priorities onto the broker's.
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
+# Results live in PostgreSQL (the task rows); nothing reads Celery's result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "workers.prepare_application": {"queue": "default"},
+    "workers.submit_application": {"queue": "approvals"},
+    "workers.*": {"queue": "maintenance"},
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis emulates priorities with one list per step; 0 is the highest step.
+    "priority_steps": [0, 3, 6, 9],
+    "sep": ":",
+    # Consume queues in the order given (approvals before default), not round-robin.
+    "queue_order_strategy": "priority",
+    # Unacked messages come back after this long: keep it above the longest task.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600),
+}
+# Redis gives a message sent without a priority its highest step: normal work says its own.
+CELERY_TASK_DEFAULT_PRIORITY = 6
+# One message at a time per slot: a busy worker never hoards normal work while approved work
+# waits in the broker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Ack after the task ran, so that a message whose worker dies is delivered again ...
+CELERY_TASK_ACKS_LATE = True
+# ... including when the process was killed (attempts are capped on the task row).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker that loses the broker stops its late-ack tasks instead of running them twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Revoked ids are kept across worker restarts in this file, when one is given.
+CELERY_WORKER_STATE_DB = os.environ.get("CELERY_WORKER_STATE_DB") or None
+# Flower and the dashboard read task events.
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_BEAT_SCHEDULE = {
+    "recover-stale-tasks": {
+        "task": "workers.sweep_stale_tasks",
+        "schedule": env_int("STALE_SWEEP_SECONDS", 300),
+    },
+    "expire-approvals": {
+        "task": "workers.sweep_expired_approvals",
+        "schedule": env_int("APPROVAL_SWEEP_SECONDS", 30),
+    },
+    "reconcile-queue": {
+        "task": "workers.reconcile_queued_tasks",
+        "schedule": env_int("RECONCILE_SWEEP_SECONDS", 60),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -144,6 +200,19 @@ SPECTACULAR_SETTINGS = {
 MAX_URLS_PER_REQUEST = env_int("MAX_URLS_PER_REQUEST", 10_000)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 STALE_TASK_SECONDS = env_int("STALE_TASK_SECONDS", 600)
+# A task QUEUED in the database this long without its message in the broker is re-published.
+RECONCILE_AFTER_SECONDS = env_int("RECONCILE_AFTER_SECONDS", 120)
+# Browser sessions one user may have running at once.
+MAX_SESSIONS_PER_USER = env_int("MAX_SESSIONS_PER_USER", 1)
+# Worker slots that consume only the approvals queue (the warm reserve).
+RESERVE_SLOTS = env_int("RESERVE_SLOTS", 1)
+# How long a paused task has to reach its next step boundary before it is revoked.
+PREEMPT_GRACE_SECONDS = env_float("PREEMPT_GRACE_SECONDS", 5.0)
+APPROVAL_TTL_SECONDS = env_int("APPROVAL_TTL_SECONDS", 20 * 60)
+# The driver that fills and submits applications (workers/drivers.py).
+APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDriver")
+SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")
+SIMULATED_STEP_SECONDS = env_float("SIMULATED_STEP_SECONDS", 0.5)
 
 LOGGING = {
     "version": 1,

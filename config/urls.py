@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
     path("api/", include("applications.urls")),
+    path("api/", include("approvals.urls")),
 ]
 
 handler404 = "config.errors.not_found"

@@ -1,0 +1,33 @@
+"""Session slots: when a user's running task yields, whoever waits for that user's slot is
+woken through Redis at once (a blocking pop, not a polling loop)."""
+
+from __future__ import annotations
+
+import functools
+
+import redis
+from django.conf import settings
+
+SLOT_FREED_KEY = "applyline:slot-freed:{user_id}"
+# A wake-up nobody consumed is dropped after this long: it only ever says "look again".
+SLOT_FREED_TTL_SECONDS = 60
+
+
+@functools.cache
+def _client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def slot_freed(user_id: int) -> None:
+    key = SLOT_FREED_KEY.format(user_id=user_id)
+    pipeline = _client().pipeline(transaction=False)
+    pipeline.lpush(key, 1)
+    pipeline.expire(key, SLOT_FREED_TTL_SECONDS)
+    pipeline.execute()
+
+
+def wait_for_slot_freed(user_id: int, timeout: float) -> bool:
+    """Block until a slot of this user is freed or `timeout` passes; True when woken."""
+    if timeout <= 0:
+        return False
+    return _client().blpop([SLOT_FREED_KEY.format(user_id=user_id)], timeout=timeout) is not None

@@ -1,0 +1,80 @@
+"""REST endpoints for approvals: a user's list, decisions while signed in, decisions by link."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from approvals import selectors, services
+from approvals.models import ApprovalRequest, ApprovalStatus
+
+
+class ApprovalOutput(serializers.ModelSerializer):
+    task_state = serializers.CharField(source="task.state")
+    company = serializers.CharField(source="task.job.company")
+    title = serializers.CharField(source="task.job.title")
+    url = serializers.CharField(source="task.job.url")
+
+    class Meta:
+        model = ApprovalRequest
+        fields = [
+            "id",
+            "task",
+            "task_state",
+            "status",
+            "company",
+            "title",
+            "url",
+            "created_at",
+            "expires_at",
+            "decided_at",
+        ]
+
+
+class ApprovalListApi(GenericAPIView):
+    serializer_class = ApprovalOutput
+
+    class Filter(serializers.Serializer):
+        status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
+
+    def get(self, request: Request) -> Response:
+        filters = self.Filter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        approvals = selectors.approval_list(user=request.user, **filters.validated_data)
+        page = self.paginate_queryset(approvals)
+        return self.get_paginated_response(ApprovalOutput(page, many=True).data)
+
+
+class ApprovalDecideApi(APIView):
+    """POST /api/approvals/{id}/approve/ and /reject/, for the signed-in owner."""
+
+    approve = True
+
+    @extend_schema(request=None, responses=ApprovalOutput)
+    def post(self, request: Request, approval_id: int) -> Response:
+        approval = selectors.approval_get(user=request.user, approval_id=approval_id)
+        approval = services.approval_decide(
+            approval=approval,
+            approve=self.approve,
+            by=request.user,
+            actor=request.user.get_username(),
+        )
+        approval = selectors.approval_get(user=request.user, approval_id=approval.pk)
+        return Response(ApprovalOutput(approval).data)
+
+
+class ApprovalTokenDecideApi(APIView):
+    """POST /api/approvals/by-token/{token}/approve/ and /reject/: the link is the credential."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    approve = True
+
+    @extend_schema(request=None, responses=ApprovalOutput)
+    def post(self, request: Request, token: str) -> Response:
+        approval = services.approval_decide_by_token(token=token, approve=self.approve)
+        approval = ApprovalRequest.objects.select_related("task__job").get(pk=approval.pk)
+        return Response(ApprovalOutput(approval).data)

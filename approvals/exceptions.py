@@ -1,0 +1,14 @@
+from rest_framework import status
+
+from config.exceptions import ApplicationError, Conflict
+
+
+class ApprovalClosed(Conflict):
+    """The approval was already decided (or expired) before this decision."""
+
+    code = "approval_closed"
+
+
+class ApprovalExpired(ApplicationError):
+    code = "approval_expired"
+    status_code = status.HTTP_410_GONE

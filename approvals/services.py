@@ -1,0 +1,124 @@
+"""Writes of the approvals domain: an approval request per prepared task, and the decision —
+which, when it is a yes, sends the task to be submitted at once and makes running work yield."""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import ApplicationTask, TaskState
+from applications.services import (
+    application_release,
+    task_request_pause_for,
+    task_transition,
+)
+from approvals.exceptions import ApprovalClosed, ApprovalExpired
+from approvals.models import ApprovalRequest, ApprovalStatus, token_hash
+from config import dispatch
+
+logger = logging.getLogger(__name__)
+
+# 256 bits of randomness in every link.
+TOKEN_BYTES = 32
+
+
+def approval_create(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
+    """The approval request of a task that has just reached PENDING_APPROVAL. Returns it with
+    its token, which is stored only as a hash: this is the one moment it exists in clear."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    approval = ApprovalRequest.objects.create(
+        task=task,
+        user_id=task.user_id,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + timedelta(seconds=settings.APPROVAL_TTL_SECONDS),
+    )
+    logger.info("approval requested", extra={"approval_id": approval.pk, "task_id": task.pk})
+    return approval, token
+
+
+def _expire(approval: ApprovalRequest, task: ApplicationTask, *, actor: str) -> None:
+    approval.expire()
+    approval.save()
+    if task.state == TaskState.PENDING_APPROVAL:
+        task_transition(task=task, transition="expire", actor=actor, reason="approval expired")
+        application_release(task=task)
+
+
+def approval_decide(
+    *,
+    approval: ApprovalRequest,
+    approve: bool,
+    by: AbstractBaseUser | None,
+    actor: str,
+) -> ApprovalRequest:
+    """Approve or reject. A yes makes the task APPROVED, publishes its submit message on commit
+    (approvals queue, highest broker priority) and asks running work that holds the slot it
+    needs to pause. Deciding twice is a 409; deciding after the deadline expires the request
+    (410), whatever the sweep has done yet."""
+    expired = False
+    with transaction.atomic():
+        approval = ApprovalRequest.objects.select_for_update().get(pk=approval.pk)
+        task = (
+            ApplicationTask.objects.select_for_update()
+            .select_related("job")
+            .get(pk=approval.task_id)
+        )
+        if approval.status != ApprovalStatus.PENDING:
+            raise ApprovalClosed(
+                f"This approval is already {approval.get_status_display().lower()}."
+            )
+        if approval.is_expired:
+            _expire(approval, task, actor="system:approvals")
+            expired = True
+        elif approve:
+            approval.approve(by=by)
+            approval.save()
+            task.celery_task_id = dispatch.new_message_id()
+            task_transition(task=task, transition="approve", actor=actor, reason="approved")
+            task_request_pause_for(task=task)
+            dispatch.publish_submit(task.pk, task.celery_task_id)
+        else:
+            approval.reject(by=by)
+            approval.save()
+            task_transition(task=task, transition="reject", actor=actor, reason="rejected")
+            application_release(task=task)
+    if expired:
+        raise ApprovalExpired("This approval expired; the application was not submitted.")
+    return approval
+
+
+def approval_decide_by_token(*, token: str, approve: bool) -> ApprovalRequest:
+    approval = ApprovalRequest.objects.filter(token_hash=token_hash(token)).first()
+    if approval is None:
+        raise Http404("No approval has this link.")
+    return approval_decide(approval=approval, approve=approve, by=None, actor="link")
+
+
+def approvals_expire_due(*, limit: int = 500) -> int:
+    """Expire the pending approvals whose deadline has passed (the beat sweep). Idempotent, and
+    two sweepers never expire one row twice: rows are taken with SKIP LOCKED."""
+    expired = 0
+    now = timezone.now()
+    due = list(
+        ApprovalRequest.objects.filter(
+            status=ApprovalStatus.PENDING, expires_at__lte=now
+        ).values_list("pk", flat=True)[:limit]
+    )
+    for approval_id in due:
+        with transaction.atomic():
+            approval = (
+                ApprovalRequest.objects.select_for_update(skip_locked=True)
+                .filter(pk=approval_id, status=ApprovalStatus.PENDING)
+                .first()
+            )
+            if approval is None:
+                continue
+            task = ApplicationTask.objects.select_for_update().get(pk=approval.task_id)
+            _expire(approval, task, actor="system:sweeper")
+            expired += 1
+    return expired

@@ -1,0 +1,122 @@
+"""Publishing work: the one place that names Celery tasks, queues and broker priorities.
+
+The domain (applications, approvals) publishes through these functions and never imports
+``workers``. Every publish happens on commit of the surrounding transaction, so a worker never
+receives a message for a row it cannot see yet, and a rolled-back change publishes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from celery import current_app
+from django.db import transaction
+
+QUEUE_APPROVALS = "approvals"
+QUEUE_DEFAULT = "default"
+QUEUE_MAINTENANCE = "maintenance"
+
+PREPARE_TASK = "workers.prepare_application"
+SUBMIT_TASK = "workers.submit_application"
+PUBLISH_TASK = "workers.publish_prepare_messages"
+
+# Redis priority steps: 0 is taken first. Submitting approved work outranks everything; a task
+# resumed after a pause (or boosted by its user) outranks fresh work.
+BROKER_PRIORITY_SUBMIT = 0
+BROKER_PRIORITY_BOOSTED = 3
+BROKER_PRIORITY_NORMAL = 6
+
+# Above this many messages, an ingestion hands publishing to one maintenance task, so that the
+# request that queued 10,000 postings does not wait for 10,000 broker round trips.
+FAN_OUT_ABOVE = 50
+
+
+def new_message_id() -> str:
+    return str(uuid.uuid4())
+
+
+def broker_priority(priority: int) -> int:
+    """Map a task's priority (50 normal, 100 boosted) onto a Redis priority step."""
+    return BROKER_PRIORITY_BOOSTED if priority >= 100 else BROKER_PRIORITY_NORMAL
+
+
+def _send_prepare(task_id: int, message_id: str, priority: int, producer=None) -> None:
+    current_app.send_task(
+        PREPARE_TASK,
+        args=[task_id],
+        task_id=message_id,
+        queue=QUEUE_DEFAULT,
+        priority=broker_priority(priority),
+        producer=producer,
+    )
+
+
+def send_prepare_now(messages: Iterable[tuple[int, str, int]]) -> int:
+    """Publish (task id, message id, priority) triples over one producer connection."""
+    sent = 0
+    with current_app.producer_or_acquire() as producer, producer.batch():
+        # One pipelined round trip per thousand messages instead of one per message.
+        for task_id, message_id, priority in messages:
+            _send_prepare(task_id, message_id, priority, producer=producer)
+            sent += 1
+    return sent
+
+
+def publish_prepare(messages: list[tuple[int, str, int]]) -> None:
+    """On commit, publish prepare messages: directly when few, through one fan-out task when
+    many."""
+    if not messages:
+        return
+    if len(messages) <= FAN_OUT_ABOVE:
+        transaction.on_commit(lambda: send_prepare_now(messages))
+        return
+    task_ids = [task_id for task_id, _, _ in messages]
+    transaction.on_commit(
+        lambda: current_app.send_task(
+            PUBLISH_TASK,
+            args=[task_ids],
+            queue=QUEUE_MAINTENANCE,
+            priority=BROKER_PRIORITY_NORMAL,
+        )
+    )
+
+
+def publish_submit(task_id: int, message_id: str) -> None:
+    transaction.on_commit(
+        lambda: current_app.send_task(
+            SUBMIT_TASK,
+            args=[task_id],
+            task_id=message_id,
+            queue=QUEUE_APPROVALS,
+            priority=BROKER_PRIORITY_SUBMIT,
+        )
+    )
+
+
+def interrupt(message_id: str) -> None:
+    """Revoke a running prepare message and signal its process: SIGUSR1 raises
+    SoftTimeLimitExceeded inside the task, which then takes the pause path."""
+    current_app.control.revoke(message_id, terminate=True, signal="SIGUSR1")
+
+
+def queued_message_ids(queue: str) -> set[str]:
+    """The ids of the messages waiting in a Redis queue (every priority step) or delivered and
+    not yet acknowledged."""
+    import json
+
+    ids: set[str] = set()
+    options = current_app.conf.broker_transport_options
+    separator = options.get("sep", "\x06\x16")
+    with current_app.connection_for_read() as connection:
+        client = connection.default_channel.client
+        names = [queue] + [
+            f"{queue}{separator}{step}" for step in options.get("priority_steps", []) if step
+        ]
+        for name in names:
+            for raw in client.lrange(name, 0, -1):
+                ids.add(json.loads(raw)["headers"]["id"])
+        for raw in client.hvals("unacked"):
+            message = json.loads(raw)[0]
+            ids.add(message["headers"]["id"])
+    return ids

@@ -1,0 +1,92 @@
+"""Drivers fill in and submit an application. The engine calls a driver between its own
+bookkeeping; a driver knows nothing of queues or states.
+
+`SimulatedDriver` stands in for a browser in tests and benchmarks: each step takes a set time
+and can be told to fail, and the "job site" it submits to is a Redis set, so that whether an
+application exists can be asked afterwards, as a real site adapter would.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any, Protocol
+
+import redis
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from applications.models import ApplicationTask
+
+
+class StepFailed(Exception):
+    """A step could not be done; the task fails with this message."""
+
+
+class Driver(Protocol):
+    def steps(self, task: ApplicationTask) -> list[str]: ...
+
+    def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
+        """Do one step; return the values it filled in (merged into the checkpoint)."""
+
+    def submit(self, task: ApplicationTask) -> None:
+        """The final click."""
+
+    def was_submitted(self, task: ApplicationTask) -> bool | None:
+        """Ask the site whether the application exists: True, False, or None when it cannot
+        tell."""
+
+
+@functools.cache
+def get_driver() -> Driver:
+    return import_string(settings.APPLICATION_DRIVER)()
+
+
+# Keys of the simulated site, in the Redis of REDIS_URL.
+SIM_STEP_LOG = "applyline:sim:steps:{task_id}"
+SIM_SUBMITTED = "applyline:sim:submitted"
+SIM_CLICKS = "applyline:sim:clicks:{task_id}"
+SIM_TTL_SECONDS = 24 * 3600
+
+
+class SimulatedDriver:
+    """Options come from settings (SIMULATED_STEPS, SIMULATED_STEP_SECONDS) and, per task, from
+    `checkpoint["simulate"]`: `steps`, `step_seconds`, `fail_at` (a step name), `submit_seconds`,
+    `outcome_unknown` (the site cannot tell whether it was submitted)."""
+
+    def __init__(self) -> None:
+        self.redis = redis.Redis.from_url(settings.REDIS_URL)
+
+    def _options(self, task: ApplicationTask) -> dict[str, Any]:
+        return task.checkpoint.get("simulate", {})
+
+    def steps(self, task: ApplicationTask) -> list[str]:
+        return list(self._options(task).get("steps", settings.SIMULATED_STEPS))
+
+    def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
+        options = self._options(task)
+        seconds = float(options.get("step_seconds", settings.SIMULATED_STEP_SECONDS))
+        if seconds > 0:
+            time.sleep(seconds)
+        if options.get("fail_at") == step:
+            raise StepFailed(f"Simulated failure at step {step!r}.")
+        key = SIM_STEP_LOG.format(task_id=task.pk)
+        pipeline = self.redis.pipeline(transaction=False)
+        pipeline.rpush(key, step)
+        pipeline.expire(key, SIM_TTL_SECONDS)
+        pipeline.execute()
+        return {step: "done"}
+
+    def submit(self, task: ApplicationTask) -> None:
+        seconds = float(self._options(task).get("submit_seconds", 0))
+        if seconds > 0:
+            time.sleep(seconds)
+        pipeline = self.redis.pipeline(transaction=False)
+        pipeline.sadd(SIM_SUBMITTED, task.pk)
+        pipeline.incr(SIM_CLICKS.format(task_id=task.pk))
+        pipeline.execute()
+
+    def was_submitted(self, task: ApplicationTask) -> bool | None:
+        if self._options(task).get("outcome_unknown"):
+            return None
+        return bool(self.redis.sismember(SIM_SUBMITTED, task.pk))

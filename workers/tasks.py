@@ -1,0 +1,61 @@
+"""Celery tasks: thin, each calls one service. Names, queues and priorities are in
+config/dispatch.py."""
+
+import logging
+
+from billiard.exceptions import SoftTimeLimitExceeded
+from celery import shared_task
+
+from applications import services as application_services
+from approvals import services as approval_services
+from config import dispatch
+from workers import services
+
+logger = logging.getLogger(__name__)
+
+
+def _late_interrupt_ignored(name: str, task_id: int) -> str:
+    # The revoke signal reached this process after its work was recorded (it was waiting
+    # behind the deferred section); nothing is left to interrupt.
+    logger.info("%s for task %s: an interrupt arrived after the work was recorded", name, task_id)
+    return "done"
+
+
+@shared_task(name=dispatch.PREPARE_TASK, bind=True)
+def prepare_application(self, task_id: int) -> str:
+    try:
+        return services.prepare_application(task_id=task_id, message_id=self.request.id)
+    except SoftTimeLimitExceeded:
+        return _late_interrupt_ignored("prepare", task_id)
+
+
+@shared_task(name=dispatch.SUBMIT_TASK, bind=True)
+def submit_application(self, task_id: int) -> str:
+    try:
+        return services.submit_application(task_id=task_id, message_id=self.request.id)
+    except SoftTimeLimitExceeded:
+        return _late_interrupt_ignored("submit", task_id)
+
+
+@shared_task(name=dispatch.PUBLISH_TASK)
+def publish_prepare_messages(task_ids: list[int]) -> int:
+    messages = application_services.tasks_prepare_messages(task_ids=task_ids)
+    return dispatch.send_prepare_now(messages)
+
+
+@shared_task(name="workers.sweep_stale_tasks")
+def sweep_stale_tasks() -> dict[str, int]:
+    return application_services.tasks_recover_stale()
+
+
+@shared_task(name="workers.sweep_expired_approvals")
+def sweep_expired_approvals() -> int:
+    return approval_services.approvals_expire_due()
+
+
+@shared_task(name="workers.reconcile_queued_tasks")
+def reconcile_queued_tasks() -> int:
+    in_broker = dispatch.queued_message_ids(dispatch.QUEUE_DEFAULT) | dispatch.queued_message_ids(
+        dispatch.QUEUE_APPROVALS
+    )
+    return application_services.tasks_reconcile_queued(broker_message_ids=in_broker)
