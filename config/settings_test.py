@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The tests' broker and Redis keys live in their own Redis database, which they flush.
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or urlsplit(REDIS_URL)._replace(path="/15").geturl()  # noqa: F405
 CELERY_BROKER_URL = REDIS_URL
+
+# Celery workers started by the tests work on the test database.
+if os.environ.get("APPLYLINE_TEST_WORKER"):
+    DATABASES["default"]["NAME"] = "test_" + DATABASES["default"]["NAME"]  # noqa: F405

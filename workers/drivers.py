@@ -52,7 +52,8 @@ SIM_TTL_SECONDS = 24 * 3600
 class SimulatedDriver:
     """Options come from settings (SIMULATED_STEPS, SIMULATED_STEP_SECONDS) and, per task, from
     `checkpoint["simulate"]`: `steps`, `step_seconds`, `fail_at` (a step name), `submit_seconds`,
-    `outcome_unknown` (the site cannot tell whether it was submitted)."""
+    `outcome_unknown` (the site cannot tell whether it was submitted), `slow_first_attempt`
+    ({step: seconds}: a step that hangs the first time only, as a stuck page would)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -66,6 +67,8 @@ class SimulatedDriver:
     def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
         options = self._options(task)
         seconds = float(options.get("step_seconds", settings.SIMULATED_STEP_SECONDS))
+        if task.attempts <= 1 and step in options.get("slow_first_attempt", {}):
+            seconds = float(options["slow_first_attempt"][step])
         if seconds > 0:
             time.sleep(seconds)
         if options.get("fail_at") == step:

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from applications.models import ApplicationTask, TaskEvent
+from applications.services import applicant_create, run_create
+from workers.drivers import SIM_CLICKS, SIM_STEP_LOG
+
+from .conftest import redis_client, wait_until
+
+
+def make_user(name: str):
+    user, token = applicant_create(username=name, password=f"{name}-password")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return user, client
+
+
+def queue_tasks(user, urls: list[str], simulate: dict | None = None) -> list[ApplicationTask]:
+    """Ingest `urls` for `user`, with simulated-driver options set before anything is published
+    (publishing happens on commit)."""
+    with transaction.atomic():
+        result = run_create(user=user, job_urls=urls)
+        assert result.run is not None, result.warnings
+        if simulate is not None:
+            ApplicationTask.objects.filter(run=result.run).update(checkpoint={"simulate": simulate})
+    return list(ApplicationTask.objects.filter(run=result.run).order_by("pk"))
+
+
+def urls(prefix: str, count: int) -> list[str]:
+    return [f"https://boards.greenhouse.io/{prefix}/jobs/{number}" for number in range(count)]
+
+
+def state_of(task: ApplicationTask) -> str:
+    return ApplicationTask.objects.values_list("state", flat=True).get(pk=task.pk)
+
+
+def wait_for_state(task: ApplicationTask, *states: str, timeout: float = 30.0) -> ApplicationTask:
+    wait_until(
+        lambda: state_of(task) in states,
+        timeout=timeout,
+        message=f"task {task.pk} never reached {states}; it is {state_of(task)}",
+    )
+    return ApplicationTask.objects.get(pk=task.pk)
+
+
+def step_log(task: ApplicationTask) -> list[str]:
+    return [
+        step.decode() for step in redis_client().lrange(SIM_STEP_LOG.format(task_id=task.pk), 0, -1)
+    ]
+
+
+def clicks(task: ApplicationTask) -> int:
+    return int(redis_client().get(SIM_CLICKS.format(task_id=task.pk)) or 0)
+
+
+def events(task: ApplicationTask, transition: str | None = None) -> list[TaskEvent]:
+    found = TaskEvent.objects.filter(task=task).order_by("created_at", "pk")
+    if transition:
+        found = found.filter(transition=transition)
+    return list(found)
+
+
+def approve(client: APIClient, task: ApplicationTask):
+    approval_id = wait_until(
+        lambda: (
+            ApplicationTask.objects.filter(pk=task.pk)
+            .values_list("approval_request__id", flat=True)
+            .first()
+        ),
+        message=f"task {task.pk} has no approval request",
+    )
+    response = client.post(f"/api/approvals/{approval_id}/approve/")
+    assert response.status_code == 200, response.json()
+    return response

@@ -1,0 +1,189 @@
+"""The engine end to end with real workers: prepare, approve, submit; approved work first;
+pause and resume; revoke and requeue; a worker killed mid-task."""
+
+import os
+import signal
+import time
+
+from django.utils import timezone
+
+from applications.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationTask,
+    TaskEvent,
+    TaskState,
+)
+from applications.services import tasks_recover_stale
+
+from .conftest import MAIN_SLOTS, wait_until
+from .helpers import (
+    approve,
+    clicks,
+    events,
+    make_user,
+    queue_tasks,
+    step_log,
+    urls,
+    wait_for_state,
+)
+
+STEPS = ["open", "login", "fill", "answer", "review"]
+INSTANT = {"steps": STEPS, "step_seconds": 0}
+
+
+def test_a_task_is_prepared_approved_and_submitted_once(engine):
+    user, client = make_user("ada")
+    [task] = queue_tasks(user, urls("acme", 1), simulate={"steps": STEPS, "step_seconds": 0.01})
+
+    task = wait_for_state(task, TaskState.PENDING_APPROVAL)
+    assert task.checkpoint["steps_done"] == STEPS
+    assert task.approval_request.status == "pending"
+    assert Application.objects.get(user=user, job=task.job).status == ApplicationStatus.IN_PROGRESS
+
+    approve(client, task)
+
+    task = wait_for_state(task, TaskState.SUBMITTED)
+    application = Application.objects.get(user=user, job=task.job)
+    assert application.status == ApplicationStatus.APPLIED
+    assert application.has_been_applied_to is True
+    assert application.last_applied_at is not None
+    assert step_log(task) == STEPS
+    assert clicks(task) == 1
+    assert [event.transition for event in events(task)] == [
+        "claim",
+        "prepared",
+        "approve",
+        "start_submit",
+        "mark_submitted",
+    ]
+
+
+def test_approved_work_submits_before_any_queued_normal_task_starts(engine):
+    approver, client = make_user("bea")
+    [approved] = queue_tasks(
+        approver, urls("beta", 1), simulate={"steps": STEPS, "step_seconds": 0}
+    )
+    wait_for_state(approved, TaskState.PENDING_APPROVAL)
+
+    busy, _ = make_user("cal")
+    backlog = queue_tasks(busy, urls("gamma", 1000), simulate={"steps": STEPS, "step_seconds": 0.2})
+    assert len(backlog) == 1000
+    wait_until(
+        lambda: (
+            ApplicationTask.objects.filter(user=busy, state=TaskState.RUNNING).count() == MAIN_SLOTS
+        ),
+        message="every default slot busy",
+    )
+    approved_at = timezone.now()
+
+    approve(client, approved)
+
+    approved = wait_for_state(approved, TaskState.SUBMITTED)
+    [started_submitting] = events(approved, "start_submit")
+    claims_meanwhile = TaskEvent.objects.filter(
+        task__user=busy,
+        transition="claim",
+        created_at__gt=approved_at,
+        created_at__lt=started_submitting.created_at,
+    ).count()
+    assert claims_meanwhile == 0
+    assert ApplicationTask.objects.filter(user=busy, state=TaskState.QUEUED).count() >= 990
+
+
+def test_running_work_pauses_for_an_approval_and_resumes_from_its_checkpoint(engine):
+    user, client = make_user("dee")
+    [approved] = queue_tasks(user, urls("delta", 1), simulate=INSTANT)
+    wait_for_state(approved, TaskState.PENDING_APPROVAL)
+    long_steps = [f"step-{number}" for number in range(8)]
+    [running] = queue_tasks(
+        user, urls("epsilon", 1), simulate={"steps": long_steps, "step_seconds": 0.25}
+    )
+    wait_until(
+        lambda: (
+            len(ApplicationTask.objects.get(pk=running.pk).checkpoint.get("steps_done", [])) >= 2
+        ),
+        message="the long task got going",
+    )
+
+    approve(client, approved)
+
+    approved = wait_for_state(approved, TaskState.SUBMITTED)
+    running = wait_for_state(running, TaskState.PENDING_APPROVAL)
+    [pause] = events(running, "requeue")
+    assert "paused" in pause.reason
+    claims = events(running, "claim")
+    assert len(claims) == 2
+    [started_submitting] = events(approved, "start_submit")
+    assert pause.created_at <= started_submitting.created_at <= claims[1].created_at
+    assert step_log(running) == long_steps  # every step once, in order
+    assert running.priority == 100
+    assert clicks(approved) == 1
+
+
+def test_a_task_that_does_not_yield_is_revoked_and_requeued(engine):
+    user, client = make_user("eve")
+    [approved] = queue_tasks(user, urls("zeta", 1), simulate=INSTANT)
+    wait_for_state(approved, TaskState.PENDING_APPROVAL)
+    [stuck] = queue_tasks(
+        user,
+        urls("eta", 1),
+        simulate={"steps": ["open", "hang", "finish"], "step_seconds": 0.05,
+                  "slow_first_attempt": {"hang": 120}},
+    )  # fmt: skip
+    wait_until(
+        lambda: ApplicationTask.objects.get(pk=stuck.pk).checkpoint.get("steps_done") == ["open"],
+        message="the task reached its hanging step",
+    )
+
+    approve(client, approved)
+
+    # Grace (2 s in the test workers) runs out, SIGUSR1 ends the hanging step: pause path.
+    approved = wait_for_state(approved, TaskState.SUBMITTED, timeout=30)
+    stuck = wait_for_state(stuck, TaskState.PENDING_APPROVAL, timeout=30)
+    [pause] = events(stuck, "requeue")
+    assert "paused" in pause.reason
+    assert step_log(stuck) == ["open", "hang", "finish"]
+    assert stuck.attempts == 2
+
+
+def test_a_worker_process_killed_mid_task_is_recovered_and_completes_once(engine, settings):
+    user, client = make_user("fay")
+    [task] = queue_tasks(user, urls("theta", 1), simulate={"steps": STEPS, "step_seconds": 1.0})
+    wait_until(
+        lambda: len(ApplicationTask.objects.get(pk=task.pk).checkpoint.get("steps_done", [])) >= 1,
+        message="the task is under way",
+    )
+    message_id = ApplicationTask.objects.get(pk=task.pk).celery_task_id
+    pid = wait_until(
+        lambda: next(
+            (
+                running["worker_pid"]
+                for running in engine.active_on("main")
+                if running["id"] == message_id
+            ),
+            None,
+        ),
+        message="the worker process running the task",
+    )
+    assert len(ApplicationTask.objects.get(pk=task.pk).checkpoint["steps_done"]) < len(STEPS)
+
+    os.kill(pid, signal.SIGKILL)
+
+    # Celery redelivers the message (late ack, reject on worker lost). Billiard does not when
+    # the process was once the target of a revoke (it then counts any death as that revoke);
+    # the stale sweep is the net for that case.
+    try:
+        task = wait_for_state(task, TaskState.PENDING_APPROVAL, timeout=15)
+    except AssertionError:
+        settings.STALE_TASK_SECONDS = 1
+        time.sleep(1.5)
+        assert tasks_recover_stale()["requeued"] == 1
+        task = wait_for_state(task, TaskState.PENDING_APPROVAL, timeout=30)
+    assert task.attempts == 2
+    assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
+    assert sorted(set(step_log(task))) == sorted(STEPS)
+    approve(client, task)
+    task = wait_for_state(task, TaskState.SUBMITTED)
+    assert clicks(task) == 1
+    assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
