@@ -5,6 +5,11 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export DEBUG="${DEBUG:-1}"
 export WEB_PORT="${WEB_PORT:-8000}"
+export FLOWER_PORT="${FLOWER_PORT:-5555}"
+export FLOWER_USER="${FLOWER_USER:-admin}"
+export FLOWER_PASSWORD="${FLOWER_PASSWORD:-applyline-demo}"
+export APPLYLINE_DATA_DIR="${APPLYLINE_DATA_DIR:-.data}"
+mkdir -p "$APPLYLINE_DATA_DIR"
 
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py seed_demo
@@ -16,7 +21,11 @@ Applyline is starting (Ctrl-C stops everything):
   API            ${base}/api/runs/
   API docs       ${base}/api/docs/
   Admin          ${base}/admin/
+  Approvals      ${base}/api/approvals/
   Health         ${base}/api/health/
+  Flower         http://127.0.0.1:${FLOWER_PORT}/  (${FLOWER_USER} / ${FLOWER_PASSWORD})
+
+Processes: web, worker (approvals + default), reserve (approvals only), maintenance, beat, flower.
 
 MSG
 exec $BIN/honcho start -f Procfile
