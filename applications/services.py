@@ -522,10 +522,10 @@ def task_claim_message(*, task_id: int, message_id: str) -> ApplicationTask | No
         elif task.state != TaskState.QUEUED:
             logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
             return None
-        elif task.attempts >= limit:
-            _give_up(task, reason=f"Gave up after {task.attempts} attempts.", actor=WORKER_ACTOR)
-            return None
         task_transition(task=task, transition="claim", actor=WORKER_ACTOR)
+        if task.attempts > limit:
+            _give_up(task, reason=f"Gave up after {limit} attempts.", actor=WORKER_ACTOR)
+            return None
         if not _take_application_lock(task):
             return None
     return task
@@ -582,6 +582,8 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
         if current is None or current.state != TaskState.RUNNING:
             raise TaskLost(f"Task {task.pk} is no longer running.")
         current.checkpoint = task.checkpoint
+        # Yielding is not a failed attempt: a task paused again and again still resumes.
+        current.attempts = max(0, current.attempts - 1)
         _requeue_with(
             current,
             transition="requeue",

@@ -11,6 +11,7 @@ from applications.models import Application, ApplicationStatus, ApplicationTask,
 from applications.services import (
     task_cancel,
     task_claim_message,
+    task_pause,
     task_transition,
     tasks_reconcile_queued,
     tasks_recover_stale,
@@ -190,3 +191,33 @@ def test_a_message_redelivered_again_and_again_fails_at_the_attempt_limit(db, ow
     assert task.state == TaskState.FAILED
     assert "Gave up after 3 attempts" in task.last_error
     assert not Application.objects.filter(job=task.job, status="in_progress").exists()
+
+
+def test_a_task_paused_more_often_than_the_attempt_limit_still_resumes(db, owner, settings):
+    settings.TASK_MAX_ATTEMPTS = 3
+    [task] = queue_tasks(owner, urls("omicron", 1), simulate=INSTANT)
+
+    for _ in range(5):
+        message_id = ApplicationTask.objects.values_list("celery_task_id", flat=True).get(
+            pk=task.pk
+        )
+        claimed = task_claim_message(task_id=task.pk, message_id=message_id)
+        assert claimed is not None
+        task_pause(task=claimed)
+
+    message_id = ApplicationTask.objects.values_list("celery_task_id", flat=True).get(pk=task.pk)
+    claimed = task_claim_message(task_id=task.pk, message_id=message_id)
+    assert claimed is not None
+    assert (claimed.state, claimed.attempts) == (TaskState.RUNNING, 1)
+
+
+def test_a_queued_task_past_the_attempt_limit_fails_instead_of_running(db, owner, settings):
+    settings.TASK_MAX_ATTEMPTS = 3
+    [task] = queue_tasks(owner, urls("pi", 1), simulate=INSTANT)
+    ApplicationTask.objects.filter(pk=task.pk).update(attempts=3)
+
+    assert task_claim_message(task_id=task.pk, message_id=task.celery_task_id) is None
+
+    task.refresh_from_db()
+    assert task.state == TaskState.FAILED
+    assert "Gave up after 3 attempts" in task.last_error
