@@ -19,8 +19,12 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import warnings
+
     import django
 
+    # Static files are not collected for benchmarks; whitenoise would say so on every start.
+    warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
     from django.db import connection
     from django.test.utils import setup_test_environment
@@ -96,3 +100,75 @@ def write_result(
     Path(out).write_text(json.dumps(document, indent=2) + "\n")
     print(json.dumps(document, indent=2))
     return document
+
+
+# --- Benchmarks of the engine: real workers on the benchmark's own database and Redis ---------
+
+BENCH_REDIS_DB = 14
+
+
+def engine_environment() -> dict[str, str]:
+    """Settings shared by the benchmark process and its workers: the test settings, on a
+    database (test_applyline_bench) and a Redis database of the benchmarks' own."""
+    from urllib.parse import urlsplit
+
+    database = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x"))
+    redis_url = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": database._replace(path="/applyline_bench").geturl(),
+        "TEST_REDIS_URL": redis_url._replace(path=f"/{BENCH_REDIS_DB}").geturl(),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def setup_engine_django() -> None:
+    os.environ.update(engine_environment())
+    setup_django()
+
+
+def redis_client() -> Any:
+    import redis
+    from django.conf import settings
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def start_workers(log_dir: Path, *, env: dict[str, str], **pool: Any) -> Any:
+    """Engine workers (main: approvals+default with two slots, reserve, maintenance) unless a
+    `layout` says otherwise, on the benchmark's database and Redis."""
+    from workers.processes import WorkerPool, clear_broker_keys
+
+    clear_broker_keys(redis_client())
+    log_dir.mkdir(parents=True, exist_ok=True)
+    workers = WorkerPool(
+        log_dir, env={**engine_environment(), "APPLYLINE_TEST_WORKER": "1", **env}, **pool
+    )
+    workers.start()
+    return workers
+
+
+def reset_engine(workers: Any) -> None:
+    """Stop all work and empty the tables: unfinished tasks are cancelled (a running worker
+    stops at its next step), the queues are emptied, then the rows go."""
+    from django.db import connection
+
+    from applications.models import FINAL_STATES, ApplicationTask, TaskState
+    from workers.processes import clear_broker_keys, wait_until
+
+    ApplicationTask.objects.exclude(state__in=FINAL_STATES).update(state=TaskState.CANCELLED)
+    clear_broker_keys(redis_client())
+    wait_until(workers.idle, timeout=120, message="the workers did not go idle")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE approvals_approvalrequest, applications_application, "
+            "applications_taskevent, applications_applicationtask, applications_applicationrun, "
+            "jobs_jobposting CASCADE"
+        )
+
+
+def queue_length(queue: str) -> int:
+    """Messages waiting in a queue, over its priority sub-queues."""
+    client = redis_client()
+    keys = client.scan_iter(match=f"{queue}*", _type="list")
+    return sum(client.llen(key) for key in keys)

@@ -1,0 +1,315 @@
+"""Approval latency: from the approve call's response to SUBMITTING, with every slot that
+consumes `default` busy and 10,000 normal tasks queued, against plain FIFO Celery.
+
+    .venv/bin/python bench/approval_latency.py --out bench/results/approval_latency.json
+
+The engine runs as in production: `main` (approvals + default, two slots), `reserve`
+(approvals only, one slot), `maintenance`. Every approved task's user has a task of their own
+running (simulated, 50 ms steps), so each approval goes through the pause path: the submit
+waits for that user's session slot, which the running task yields at its next step boundary.
+
+The baseline uses the same workers and simulated tasks with no priority and no preemption: the
+approved task's submit message joins the `default` queue behind 100 normal tasks, first in,
+first out. A wait is capped at 60 s (a capped wait counts as 60 s).
+"""
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+
+APPROVALS = 50
+DEPTH = 10_000
+SHALLOW_DEPTH = 10
+STEP_SECONDS = 0.05
+LONG_TASK_STEPS = 3000
+BASELINE_DEPTH = 100
+BASELINE_APPROVALS = 10
+BASELINE_CAP_S = 60.0
+OTHER_USERS = 20
+
+
+def make_user(name: str):
+    from rest_framework.test import APIClient
+
+    from applications.services import applicant_create
+
+    user, token = applicant_create(username=name, password=f"{name}-password")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return user, client
+
+
+def queue(user, prefix: str, count: int, simulate: dict | None = None) -> list[int]:
+    """Ingest `count` postings for `user`; simulated-driver options are set before the
+    messages are published (on commit)."""
+    from django.db import transaction
+
+    from applications.models import ApplicationTask
+    from applications.services import run_create
+
+    links = [f"https://boards.greenhouse.io/{prefix}/jobs/{number}" for number in range(count)]
+    with transaction.atomic():
+        result = run_create(user=user, job_urls=links)
+        tasks = ApplicationTask.objects.filter(run=result.run)
+        if simulate is not None:
+            tasks.update(checkpoint={"simulate": simulate})
+        return list(tasks.order_by("pk").values_list("pk", flat=True))
+
+
+def wait_for_pending(task_ids: list[int]) -> None:
+    from applications.models import ApplicationTask, TaskState
+    from workers.processes import wait_until
+
+    wait_until(
+        lambda: (
+            ApplicationTask.objects.filter(
+                pk__in=task_ids,
+                state=TaskState.PENDING_APPROVAL,
+                approval_request__isnull=False,
+            ).count()
+            == len(task_ids)
+        ),
+        timeout=120,
+        message="the tasks to approve were not prepared",
+    )
+
+
+def queue_normal_work(depth: int) -> list[int]:
+    """`depth` normal tasks (the default simulated steps, 50 ms each) over other users, and
+    wait until the broker holds them all."""
+    from workers.processes import wait_until
+
+    users = min(OTHER_USERS, depth)
+    task_ids: list[int] = []
+    for number in range(users):
+        user, _ = make_user(f"other{number}")
+        share = depth // users + (1 if number < depth % users else 0)
+        task_ids += queue(user, f"normal{number}", share)
+    from applications.models import ApplicationTask, TaskState
+
+    def published() -> int:
+        started = ApplicationTask.objects.filter(user__username__startswith="other").exclude(
+            state=TaskState.QUEUED
+        )
+        return common.queue_length("default") + started.count()
+
+    wait_until(
+        lambda: published() >= depth,
+        timeout=120,
+        message=f"{depth} prepare messages never reached the broker",
+    )
+    return task_ids
+
+
+def submitting_at(task_id: int) -> float | None:
+    from applications.models import TaskEvent
+
+    created = (
+        TaskEvent.objects.filter(task_id=task_id, transition="start_submit")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return created.timestamp() if created else None
+
+
+def wait_for_submitting(task_id: int, since: float, cap: float = BASELINE_CAP_S) -> float:
+    """Seconds from `since` until the task went SUBMITTING (0 when it already had), at most
+    `cap`."""
+    while True:
+        started = submitting_at(task_id)
+        if started is not None:
+            return min(cap, max(0.0, started - since))
+        if time.time() - since > cap:
+            return cap
+        time.sleep(0.002)
+
+
+def measure(workers, depth: int) -> dict:
+    """Approve APPROVALS tasks one after another, each while its user's own task is running,
+    with `depth` normal tasks queued. Returns the latencies and what else was seen."""
+    from applications.models import ApplicationTask, TaskState
+    from workers.processes import wait_until
+
+    common.reset_engine(workers)
+    approvers = [make_user("approver-a"), make_user("approver-b")]
+    to_approve = {
+        user.pk: queue(user, f"approve-{user.pk}", APPROVALS // 2, {"steps": ["fill"]})
+        for user, _ in approvers
+    }
+    wait_for_pending([pk for pks in to_approve.values() for pk in pks])
+    long_steps = [f"step{number}" for number in range(LONG_TASK_STEPS)]
+    running = {
+        user.pk: queue(user, f"long-{user.pk}", 1, {"steps": long_steps})[0]
+        for user, _ in approvers
+    }
+    normal = queue_normal_work(depth)
+
+    def is_running(task_id: int) -> bool:
+        return ApplicationTask.objects.filter(
+            pk=task_id, state=TaskState.RUNNING, pause_requested_at__isnull=True
+        ).exists()
+
+    latencies, from_request = [], []
+    for number in range(APPROVALS):
+        user, client = approvers[number % 2]
+        task_id = to_approve[user.pk][number // 2]
+        try:
+            wait_until(lambda user=user: is_running(running[user.pk]), timeout=30)
+        except AssertionError:
+            task = ApplicationTask.objects.get(pk=running[user.pk])
+            raise AssertionError(
+                f"approval {number}: the approver's own task is {task.state}, "
+                f"{[(e.transition, e.reason) for e in task.events.all()]}"
+            ) from None
+        approval_id = ApplicationTask.objects.values_list("approval_request__id", flat=True).get(
+            pk=task_id
+        )
+        requested = time.time()
+        response = client.post(f"/api/approvals/{approval_id}/approve/")
+        answered = time.time()
+        assert response.status_code == 200, response.content
+        latencies.append(wait_for_submitting(task_id, answered))
+        from_request.append(wait_for_submitting(task_id, requested))
+
+    approved = [pk for pks in to_approve.values() for pk in pks]
+    wait_until(
+        lambda: (
+            ApplicationTask.objects.filter(pk__in=approved, state=TaskState.SUBMITTED).count()
+            == len(approved)
+        ),
+        timeout=60,
+        message="the approved tasks were not all submitted",
+    )
+    long_tasks = ApplicationTask.objects.filter(pk__in=running.values())
+    return {
+        "latencies": latencies,
+        "from_request": from_request,
+        "normal_started": ApplicationTask.objects.filter(pk__in=normal)
+        .exclude(state=TaskState.QUEUED)
+        .count(),
+        "pauses": sum(task.events.filter(transition="requeue").count() for task in long_tasks),
+        "long_task_steps_done": sum(
+            len(task.checkpoint.get("steps_done", [])) for task in long_tasks
+        ),
+    }
+
+
+def approve_without_preemption(task_id: int) -> None:
+    """The baseline's approval: APPROVED, and the submit message sent to `default` at normal
+    priority — plain FIFO Celery, no reserve, no pause requests."""
+    from celery import current_app
+    from django.db import transaction
+
+    from applications.models import ApplicationTask
+    from applications.services import task_transition
+    from approvals.models import ApprovalRequest
+    from config import dispatch
+
+    with transaction.atomic():
+        approval = ApprovalRequest.objects.select_for_update().get(task_id=task_id)
+        approval.approve(by=None)
+        approval.save()
+        task = ApplicationTask.objects.select_for_update().get(pk=task_id)
+        task.celery_task_id = dispatch.new_message_id()
+        task_transition(task=task, transition="approve", actor="benchmark", reason="approved")
+        message_id = task.celery_task_id
+    current_app.send_task(
+        dispatch.SUBMIT_TASK,
+        args=[task_id],
+        task_id=message_id,
+        queue=dispatch.QUEUE_DEFAULT,
+        priority=dispatch.BROKER_PRIORITY_NORMAL,
+    )
+
+
+def baseline(workers) -> list[float]:
+    from applications.models import ApplicationTask, TaskState
+    from workers.processes import wait_until
+
+    common.reset_engine(workers)
+    user, _ = make_user("baseline")
+    to_approve = queue(user, "baseline", BASELINE_APPROVALS, {"steps": ["fill"]})
+    wait_for_pending(to_approve)
+    queue_normal_work(BASELINE_DEPTH)
+    wait_until(
+        lambda: ApplicationTask.objects.filter(state=TaskState.RUNNING).count() >= 2,
+        message="the default slots are not busy",
+    )
+    approved_at = {}
+    for task_id in to_approve:
+        approve_without_preemption(task_id)
+        approved_at[task_id] = time.time()
+    return [wait_for_submitting(task_id, approved_at[task_id]) for task_id in to_approve]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def main() -> None:
+    arguments = common.parser(__doc__.splitlines()[0], "approval_latency.json").parse_args()
+    common.setup_engine_django()
+    log_dir = Path(tempfile.mkdtemp(prefix="applyline-bench-"))
+    workers = common.start_workers(log_dir, env={"SIMULATED_STEP_SECONDS": str(STEP_SECONDS)})
+    try:
+        shallow = measure(workers, SHALLOW_DEPTH)
+        deep = measure(workers, DEPTH)
+        fifo = baseline(workers)
+        latencies = deep["latencies"]
+        p95 = common.percentile(latencies, 0.95)
+        p95_shallow = common.percentile(shallow["latencies"], 0.95)
+        baseline_p95 = common.percentile(fifo, 0.95)
+        common.write_result(
+            out=arguments.out,
+            benchmark="approval_latency",
+            params={
+                "approvals": APPROVALS,
+                "queued_normal_tasks": DEPTH,
+                "shallow_queue": SHALLOW_DEPTH,
+                "step_seconds": STEP_SECONDS,
+                "workers": "main: approvals+default x2, reserve: approvals x1, maintenance x1",
+                "baseline": (
+                    f"{BASELINE_APPROVALS} approvals sent to default at normal priority "
+                    f"behind {BASELINE_DEPTH} normal tasks, no preemption, cap "
+                    f"{BASELINE_CAP_S:.0f} s"
+                ),
+                "logs": str(log_dir),
+            },
+            results={
+                "p50_ms": ms(common.percentile(latencies, 0.5)),
+                "p95_ms": ms(p95),
+                "max_ms": ms(max(latencies)),
+                "p95_ms_depth10": ms(p95_shallow),
+                "p95_ms_depth10000": ms(p95),
+                "p95_ms_from_request": ms(common.percentile(deep["from_request"], 0.95)),
+                "baseline_p95_over_p95": round(baseline_p95 / max(p95, 0.001), 1),
+                "depth10000_over_depth10": round(p95 / max(p95_shallow, 0.001), 2),
+                "pauses": deep["pauses"],
+                "normal_tasks_started": deep["normal_started"],
+            },
+            baseline={
+                "p95_ms": ms(baseline_p95),
+                "p50_ms": ms(common.percentile(fifo, 0.5)),
+                "capped": sum(1 for wait in fifo if wait >= BASELINE_CAP_S),
+            },
+            goals={
+                "p95_ms": ("<", 100),
+                "baseline_p95_over_p95": (">=", 50),
+                "depth10000_over_depth10": ("<=", 1.5),
+            },
+        )
+    finally:
+        try:
+            common.reset_engine(workers)
+        finally:
+            workers.stop()
+            common.teardown_django()
+
+
+if __name__ == "__main__":
+    main()
