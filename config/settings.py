@@ -100,8 +100,14 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/applyline"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A kept connection is checked before reuse, so one broken by a database restart is
+        # replaced rather than failing the next request or task.
+        conn_health_checks=True,
     )
 }
+# Celery pool processes keep their database connection across tasks for this long (seconds):
+# opening one per task costs the worker, and PostgreSQL a backend, for every task.
+WORKER_DATABASE_CONN_MAX_AGE = env_int("WORKER_DATABASE_CONN_MAX_AGE", 300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -135,6 +141,9 @@ CELERY_TASK_DEFAULT_PRIORITY = 6
 # One message at a time per slot: a busy worker never hoards normal work while approved work
 # waits in the broker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup would close the database connection after every task; let Django's
+# CONN_MAX_AGE and health checks decide instead (config/celery.py).
+CELERY_DB_REUSE_MAX = 1_000_000
 # Ack after the task ran, so that a message whose worker dies is delivered again ...
 CELERY_TASK_ACKS_LATE = True
 # ... including when the process was killed (attempts are capped on the task row).
