@@ -96,9 +96,12 @@ def task_transition(
 
 
 def task_cancel(*, task: ApplicationTask, actor: str, reason: str = "") -> ApplicationTask:
+    was_approved = task.state == TaskState.APPROVED
     with transaction.atomic():
         task_transition(task=task, transition="cancel", actor=actor, reason=reason)
         application_release(task=task)
+        if was_approved:
+            _publish_held_back(user_id=task.user_id)
     return task
 
 
@@ -106,13 +109,23 @@ def _publish_prepare(tasks: list[ApplicationTask]) -> None:
     dispatch.publish_prepare([(task.pk, task.celery_task_id, task.priority) for task in tasks])
 
 
-def _requeue_with(task: ApplicationTask, *, transition: str, actor: str, reason: str, **arguments):
-    """A transition into QUEUED: a fresh message id on the row, the message published on commit.
-    Any older message for the task is dropped by the worker, since its id no longer matches."""
+def _requeue_with(
+    task: ApplicationTask,
+    *,
+    transition: str,
+    actor: str,
+    reason: str,
+    publish: bool = True,
+    **arguments: Any,
+) -> ApplicationTask:
+    """A transition into QUEUED: a fresh message id on the row, the message published on commit
+    (unless the caller holds it back). Any older message for the task is dropped by the worker,
+    since its id no longer matches."""
     with transaction.atomic():
         task.celery_task_id = dispatch.new_message_id()
         task_transition(task=task, transition=transition, actor=actor, reason=reason, **arguments)
-        _publish_prepare([task])
+        if publish:
+            _publish_prepare([task])
     return task
 
 
@@ -560,14 +573,20 @@ def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) 
     checkpoint["steps_done"] = [*checkpoint.get("steps_done", []), step]
     checkpoint["values"] = {**checkpoint.get("values", {}), **values}
     now = timezone.now()
-    updated = ApplicationTask.objects.filter(
+    mine = ApplicationTask.objects.filter(
         pk=task.pk, state=TaskState.RUNNING, celery_task_id=task.celery_task_id
-    ).update(checkpoint=checkpoint, heartbeat_at=now)
-    if updated != 1:
+    )
+    # One statement on the usual path: the write succeeds only while no pause is requested.
+    pause_requested = False
+    if mine.filter(pause_requested_at__isnull=True).update(checkpoint=checkpoint, heartbeat_at=now):
+        pass
+    elif mine.update(checkpoint=checkpoint, heartbeat_at=now):
+        pause_requested = True
+    else:
         raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
     task.checkpoint = checkpoint
     task.heartbeat_at = now
-    return task_pause_requested(task=task)
+    return pause_requested
 
 
 def task_pause_requested(*, task: ApplicationTask) -> bool:
@@ -584,11 +603,18 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
         current.checkpoint = task.checkpoint
         # Yielding is not a failed attempt: a task paused again and again still resumes.
         current.attempts = max(0, current.attempts - 1)
+        # When the user's own approved task waits for the session slot this one gives up, the
+        # resumed message is published once that submit is over (_publish_held_back), not now:
+        # the slot freed here would otherwise take it straight back.
+        held_back = ApplicationTask.objects.filter(
+            user_id=current.user_id, state=TaskState.APPROVED
+        ).exists()
         _requeue_with(
             current,
             transition="requeue",
             actor=WORKER_ACTOR,
             reason="paused for approved work; resumes from its checkpoint",
+            publish=not held_back,
             boost=True,
         )
         transaction.on_commit(lambda: slots.slot_freed(current.user_id))
@@ -613,7 +639,10 @@ def task_fail(
         current = _locked_task(task.pk)
         if current is None or current.is_final:
             return current or task
+        submit_ended = current.state in (TaskState.APPROVED, TaskState.SUBMITTING)
         task_transition(task=current, transition="fail", actor=actor, reason=reason)
+        if submit_ended:
+            _publish_held_back(user_id=current.user_id)
         if release:
             application_release(task=current)
         transaction.on_commit(lambda: slots.slot_freed(current.user_id))
@@ -702,6 +731,24 @@ def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
     return current
 
 
+def _publish_held_back(*, user_id: int) -> int:
+    """Publish the user's paused tasks that waited for a submit to end (task_pause). Tasks
+    already in the broker get a fresh message too; the older one is dropped as superseded.
+    Should this never run (the submitting worker died), the reconciliation sweep publishes
+    them instead."""
+    held = list(
+        ApplicationTask.objects.select_for_update(skip_locked=True)
+        .filter(user_id=user_id, state=TaskState.QUEUED, priority=TaskPriority.BOOSTED)
+        .only("pk", "priority", "celery_task_id")
+    )
+    for task in held:
+        task.celery_task_id = dispatch.new_message_id()
+        ApplicationTask.objects.filter(pk=task.pk).update(celery_task_id=task.celery_task_id)
+    if held:
+        _publish_prepare(held)
+    return len(held)
+
+
 def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
     """SUBMITTING → SUBMITTED, and the (user, posting) record becomes APPLIED."""
     with transaction.atomic():
@@ -709,6 +756,7 @@ def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
         if current is None or current.state != TaskState.SUBMITTING:
             raise TaskLost(f"Task {task.pk} is no longer submitting.")
         task_transition(task=current, transition="mark_submitted", actor=WORKER_ACTOR)
+        _publish_held_back(user_id=current.user_id)
         application, _ = Application.objects.select_for_update().get_or_create(
             user_id=current.user_id, job_id=current.job_id
         )

@@ -29,6 +29,10 @@ class Driver(Protocol):
     def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
         """Do one step; return the values it filled in (merged into the checkpoint)."""
 
+    def _first_run(self, task: ApplicationTask, step: str) -> bool:
+        key = SIM_STARTED.format(task_id=task.pk, step=step)
+        return bool(self.redis.set(key, 1, nx=True, ex=SIM_TTL_SECONDS))
+
     def submit(self, task: ApplicationTask) -> None:
         """The final click."""
 
@@ -46,14 +50,15 @@ def get_driver() -> Driver:
 SIM_STEP_LOG = "applyline:sim:steps:{task_id}"
 SIM_SUBMITTED = "applyline:sim:submitted"
 SIM_CLICKS = "applyline:sim:clicks:{task_id}"
+SIM_STARTED = "applyline:sim:started:{task_id}:{step}"
 SIM_TTL_SECONDS = 24 * 3600
 
 
 class SimulatedDriver:
     """Options come from settings (SIMULATED_STEPS, SIMULATED_STEP_SECONDS) and, per task, from
     `checkpoint["simulate"]`: `steps`, `step_seconds`, `fail_at` (a step name), `submit_seconds`,
-    `outcome_unknown` (the site cannot tell whether it was submitted), `slow_first_attempt`
-    ({step: seconds}: a step that hangs the first time only, as a stuck page would)."""
+    `outcome_unknown` (the site cannot tell whether it was submitted), `slow_once`
+    ({step: seconds}: a step that hangs the first time it runs only, as a stuck page would)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -67,8 +72,8 @@ class SimulatedDriver:
     def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
         options = self._options(task)
         seconds = float(options.get("step_seconds", settings.SIMULATED_STEP_SECONDS))
-        if task.attempts <= 1 and step in options.get("slow_first_attempt", {}):
-            seconds = float(options["slow_first_attempt"][step])
+        if step in options.get("slow_once", {}) and self._first_run(task, step):
+            seconds = float(options["slow_once"][step])
         if seconds > 0:
             time.sleep(seconds)
         if options.get("fail_at") == step:
@@ -79,6 +84,10 @@ class SimulatedDriver:
         pipeline.expire(key, SIM_TTL_SECONDS)
         pipeline.execute()
         return {step: "done"}
+
+    def _first_run(self, task: ApplicationTask, step: str) -> bool:
+        key = SIM_STARTED.format(task_id=task.pk, step=step)
+        return bool(self.redis.set(key, 1, nx=True, ex=SIM_TTL_SECONDS))
 
     def submit(self, task: ApplicationTask) -> None:
         seconds = float(self._options(task).get("submit_seconds", 0))

@@ -14,7 +14,7 @@ from applications.models import (
     TaskEvent,
     TaskState,
 )
-from applications.services import tasks_recover_stale
+from applications.services import task_cancel, task_transition, tasks_recover_stale
 
 from .conftest import MAIN_SLOTS, wait_until
 from .helpers import (
@@ -23,6 +23,7 @@ from .helpers import (
     events,
     make_user,
     queue_tasks,
+    state_of,
     step_log,
     urls,
     wait_for_state,
@@ -115,10 +116,38 @@ def test_running_work_pauses_for_an_approval_and_resumes_from_its_checkpoint(eng
     claims = events(running, "claim")
     assert len(claims) == 2
     [started_submitting] = events(approved, "start_submit")
-    assert pause.created_at <= started_submitting.created_at <= claims[1].created_at
+    [submitted] = events(approved, "mark_submitted")
+    # The freed session slot goes to the approved task; the paused one resumes once it is in.
+    assert pause.created_at <= started_submitting.created_at
+    assert submitted.created_at <= claims[1].created_at
     assert step_log(running) == long_steps  # every step once, in order
     assert running.priority == 100
     assert clicks(approved) == 1
+
+
+def test_a_task_paused_for_its_users_approval_resumes_when_that_approval_is_cancelled(engine):
+    user, _ = make_user("ike")
+    [approved] = queue_tasks(user, urls("kappa", 1), simulate=INSTANT)
+    approved = wait_for_state(approved, TaskState.PENDING_APPROVAL)
+    task_transition(task=approved, transition="approve", actor="test")  # no submit message
+    long_steps = [f"step-{number}" for number in range(6)]
+    [running] = queue_tasks(
+        user, urls("lambda", 1), simulate={"steps": long_steps, "step_seconds": 0.2}
+    )
+    wait_until(
+        lambda: ApplicationTask.objects.get(pk=running.pk).checkpoint.get("steps_done"),
+        message="the task got going",
+    )
+    ApplicationTask.objects.filter(pk=running.pk).update(pause_requested_at=timezone.now())
+
+    held = wait_for_state(running, TaskState.QUEUED)
+    time.sleep(1.0)
+    assert state_of(held) == TaskState.QUEUED  # held back while the approval waits
+
+    task_cancel(task=ApplicationTask.objects.get(pk=approved.pk), actor="test")
+
+    running = wait_for_state(running, TaskState.PENDING_APPROVAL)
+    assert step_log(running) == long_steps
 
 
 def test_a_task_that_does_not_yield_is_revoked_and_requeued(engine):
@@ -129,7 +158,7 @@ def test_a_task_that_does_not_yield_is_revoked_and_requeued(engine):
         user,
         urls("eta", 1),
         simulate={"steps": ["open", "hang", "finish"], "step_seconds": 0.05,
-                  "slow_first_attempt": {"hang": 120}},
+                  "slow_once": {"hang": 120}},
     )  # fmt: skip
     wait_until(
         lambda: ApplicationTask.objects.get(pk=stuck.pk).checkpoint.get("steps_done") == ["open"],
@@ -144,7 +173,8 @@ def test_a_task_that_does_not_yield_is_revoked_and_requeued(engine):
     [pause] = events(stuck, "requeue")
     assert "paused" in pause.reason
     assert step_log(stuck) == ["open", "hang", "finish"]
-    assert stuck.attempts == 2
+    # A pause is not a failed attempt.
+    assert stuck.attempts == 1
 
 
 def test_a_worker_process_killed_mid_task_is_recovered_and_completes_once(engine, settings):
