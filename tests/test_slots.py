@@ -1,0 +1,20 @@
+"""Session-slot wake-ups through the real Redis."""
+
+import time
+
+from applications import slots
+
+
+def test_a_freed_slot_wakes_its_waiter_at_once():
+    slots.slot_freed(9001)
+
+    started = time.monotonic()
+    assert slots.wait_for_slot_freed(9001, 5) is True
+    assert time.monotonic() - started < slots.WAIT_SLICE_SECONDS
+
+
+def test_a_wait_ends_after_one_slice_so_the_waiter_looks_again():
+    # Longer waits would also run into the Redis client's socket timeout (5 s).
+    started = time.monotonic()
+    assert slots.wait_for_slot_freed(9002, 30) is False
+    assert time.monotonic() - started < slots.WAIT_SLICE_SECONDS + 1
