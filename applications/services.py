@@ -66,15 +66,19 @@ def task_transition(
     transition: str,
     actor: str = "system",
     reason: str = "",
+    locked: bool = False,
     **arguments: Any,
 ) -> ApplicationTask:
     """The one way a task changes state: the django-fsm transition, a time stamp and one event
     row, in one transaction. Raises TransitionNotAllowed when the state does not allow it and
-    ConcurrentTransition when another writer changed the row since it was loaded."""
+    ConcurrentTransition when another writer changed the row since it was loaded.
+
+    `locked`: the caller's transaction holds the row (select_for_update), so no other writer
+    can have changed it and the write needs no savepoint to fail back to."""
     if transition not in TASK_TRANSITIONS:
         raise ValueError(f"Unknown task transition {transition!r}.")
     from_state = task.state
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not locked):
         getattr(task, transition)(**arguments)
         task.state_changed_at = timezone.now()
         if transition == "fail" and reason:
@@ -493,16 +497,20 @@ class TaskLost(Exception):
 
 
 def _locked_task(task_id: int) -> ApplicationTask | None:
-    return (
-        ApplicationTask.objects.select_for_update()
-        .select_related("job", "user")
-        .filter(pk=task_id)
-        .first()
-    )
+    """The task, its row locked until the transaction ends; its posting and user are read
+    along, not locked."""
+    try:
+        return (
+            ApplicationTask.objects.select_for_update(of=("self",))
+            .select_related("job", "user")
+            .get(pk=task_id)
+        )
+    except ApplicationTask.DoesNotExist:
+        return None
 
 
 def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:
-    task_transition(task=task, transition="fail", actor=actor, reason=reason)
+    task_transition(task=task, transition="fail", actor=actor, reason=reason, locked=True)
     application_release(task=task)
     transaction.on_commit(lambda: slots.slot_freed(task.user_id))
 
@@ -531,11 +539,12 @@ def task_claim_message(*, task_id: int, message_id: str) -> ApplicationTask | No
                 transition="requeue",
                 actor=WORKER_ACTOR,
                 reason="redelivered: the worker running it was lost",
+                locked=True,
             )
         elif task.state != TaskState.QUEUED:
             logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
             return None
-        task_transition(task=task, transition="claim", actor=WORKER_ACTOR)
+        task_transition(task=task, transition="claim", actor=WORKER_ACTOR, locked=True)
         if task.attempts > limit:
             _give_up(task, reason=f"Gave up after {limit} attempts.", actor=WORKER_ACTOR)
             return None
@@ -548,13 +557,28 @@ def _take_application_lock(task: ApplicationTask) -> bool:
     """The task's (user, posting) lock: kept when the task already holds it (a paused or
     redelivered task), claimed otherwise. A posting applied to or held by another task makes
     the task SKIPPED."""
-    held = Application.objects.filter(
-        user_id=task.user_id,
-        job_id=task.job_id,
-        status=ApplicationStatus.IN_PROGRESS,
-        claimed_by_task=task,
-    ).exists()
-    if held:
+    # Usually nobody has a row for the posting yet: one INSERT takes the lock (the unique
+    # constraint lets one of any concurrent inserts through), and one read says who holds it:
+    # this task, by that insert or since before a pause or redelivery, or someone else.
+    Application.objects.bulk_create(
+        [
+            Application(
+                user_id=task.user_id,
+                job_id=task.job_id,
+                status=ApplicationStatus.IN_PROGRESS,
+                claimed_by_task=task,
+                claimed_at=timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    holder = (
+        Application.objects.filter(user_id=task.user_id, job_id=task.job_id)
+        .order_by()
+        .values_list("status", "claimed_by_task_id")
+        .first()
+    )
+    if holder == (ApplicationStatus.IN_PROGRESS, task.pk):
         return True
     try:
         with transaction.atomic():
@@ -615,6 +639,7 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
             actor=WORKER_ACTOR,
             reason="paused for approved work; resumes from its checkpoint",
             publish=not held_back,
+            locked=True,
             boost=True,
         )
         transaction.on_commit(lambda: slots.slot_freed(current.user_id))
@@ -624,8 +649,14 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
 def task_prepared(*, task: ApplicationTask) -> ApplicationTask:
     """Every step done: RUNNING → PENDING_APPROVAL. The caller adds the approval request in the
     same transaction."""
-    task = ApplicationTask.objects.select_related("job", "user").get(pk=task.pk)
-    task_transition(task=task, transition="prepared", actor=WORKER_ACTOR)
+    current = _locked_task(task.pk)
+    if current is None or (current.state, current.celery_task_id) != (
+        TaskState.RUNNING,
+        task.celery_task_id,
+    ):
+        raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
+    task = current
+    task_transition(task=task, transition="prepared", actor=WORKER_ACTOR, locked=True)
     transaction.on_commit(lambda: slots.slot_freed(task.user_id))
     return task
 
@@ -652,18 +683,23 @@ def task_fail(
 def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
     """Approved work needs a slot: ask running normal work to yield. The approved task's user
     has at most MAX_SESSIONS_PER_USER sessions, so their running tasks beyond that yield; and
-    when more approved tasks wait than reserve slots exist, one more running task yields.
+    when more approved tasks wait than the reserve slots and the slots already being yielded,
+    one more running task yields.
     Returns the tasks asked to pause (their message ids are what a revoke would target)."""
-    running = list(
-        ApplicationTask.objects.filter(state=TaskState.RUNNING, pause_requested_at__isnull=True)
+    everyone_running = list(
+        ApplicationTask.objects.filter(state=TaskState.RUNNING)
         .exclude(pk=task.pk)
         .order_by("priority", "-started_at")
-        .only("pk", "user_id", "celery_task_id", "priority", "started_at")
+        .only("pk", "user_id", "celery_task_id", "priority", "started_at", "pause_requested_at")
     )
+    running = [other for other in everyone_running if other.pause_requested_at is None]
+    yielding = len(everyone_running) - len(running)
     own = [other for other in running if other.user_id == task.user_id]
     chosen = own[: max(0, len(own) - settings.MAX_SESSIONS_PER_USER + 1)]
     waiting = ApplicationTask.objects.filter(state=TaskState.APPROVED).count()
-    if waiting > settings.RESERVE_SLOTS:
+    # Tasks already asked to yield will free their slots: only a shortfall beyond those asks
+    # for one more.
+    if waiting > settings.RESERVE_SLOTS + yielding + len(chosen):
         others = [other for other in running if other not in chosen]
         chosen.extend(others[:1])
     if chosen:
@@ -679,6 +715,7 @@ def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
     running = list(
         ApplicationTask.objects.filter(user_id=task.user_id, state=TaskState.RUNNING)
         .exclude(pk=task.pk)
+        .order_by()
         .only("pk", "celery_task_id", "pause_requested_at")
     )
     if len(running) < settings.MAX_SESSIONS_PER_USER:
@@ -691,10 +728,21 @@ def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
     return running
 
 
-def task_claim_submit(*, task_id: int, message_id: str) -> ApplicationTask | None:
+@dataclass(frozen=True)
+class SubmitClaim:
+    """A submit message's task, checked against its row. `started`: this claim recorded
+    SUBMITTING, so nothing can have been clicked yet. A task still APPROVED waits for its
+    user's session slot; one SUBMITTING and not `started` may have been clicked already."""
+
+    task: ApplicationTask
+    started: bool
+
+
+def task_claim_submit(*, task_id: int, message_id: str) -> SubmitClaim | None:
     """Check a submit message against its row: the task APPROVED (a first submit) or SUBMITTING
-    (a redelivery, or a stale submit re-published by the sweep) under this message id. A task
-    redelivered past TASK_MAX_ATTEMPTS fails instead."""
+    (a redelivery, or a stale submit re-published by the sweep) under this message id. An
+    approved task whose user's session slot is free goes to SUBMITTING in the same transaction.
+    A task redelivered past TASK_MAX_ATTEMPTS fails instead."""
     with transaction.atomic():
         task = _locked_task(task_id)
         if task is None or task.celery_task_id != message_id:
@@ -703,21 +751,30 @@ def task_claim_submit(*, task_id: int, message_id: str) -> ApplicationTask | Non
         if task.state not in (TaskState.APPROVED, TaskState.SUBMITTING):
             logger.info("dropped a submit message for task %s, now %s", task_id, task.state)
             return None
-        if task.state == TaskState.SUBMITTING:
-            attempts = task.checkpoint.get("submit_attempts", 0) + 1
-            if attempts > settings.TASK_MAX_ATTEMPTS:
-                task_transition(
-                    task=task,
-                    transition="fail",
-                    actor=WORKER_ACTOR,
-                    reason=f"Gave up submitting after {attempts - 1} attempts.",
-                )
-                return None
-            task.checkpoint = {**task.checkpoint, "submit_attempts": attempts}
-            ApplicationTask.objects.filter(pk=task.pk).update(
-                checkpoint=task.checkpoint, heartbeat_at=timezone.now()
+        if task.state == TaskState.APPROVED:
+            if session_slot_holders(task=task):
+                return SubmitClaim(task=task, started=False)
+            _start_submit(task)
+            return SubmitClaim(task=task, started=True)
+        attempts = task.checkpoint.get("submit_attempts", 0) + 1
+        if attempts > settings.TASK_MAX_ATTEMPTS:
+            task_transition(
+                task=task,
+                transition="fail",
+                actor=WORKER_ACTOR,
+                reason=f"Gave up submitting after {attempts - 1} attempts.",
             )
-    return task
+            return None
+        task.checkpoint = {**task.checkpoint, "submit_attempts": attempts}
+        ApplicationTask.objects.filter(pk=task.pk).update(
+            checkpoint=task.checkpoint, heartbeat_at=timezone.now()
+        )
+    return SubmitClaim(task=task, started=False)
+
+
+def _start_submit(task: ApplicationTask) -> None:
+    task.checkpoint = {**task.checkpoint, "submit_attempts": 1}
+    task_transition(task=task, transition="start_submit", actor=WORKER_ACTOR, locked=True)
 
 
 def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
@@ -726,8 +783,7 @@ def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
         current = _locked_task(task.pk)
         if current is None or current.state != TaskState.APPROVED:
             raise TaskLost(f"Task {task.pk} is no longer approved.")
-        current.checkpoint = {**current.checkpoint, "submit_attempts": 1}
-        task_transition(task=current, transition="start_submit", actor=WORKER_ACTOR)
+        _start_submit(current)
     return current
 
 
@@ -755,7 +811,7 @@ def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
         current = _locked_task(task.pk)
         if current is None or current.state != TaskState.SUBMITTING:
             raise TaskLost(f"Task {task.pk} is no longer submitting.")
-        task_transition(task=current, transition="mark_submitted", actor=WORKER_ACTOR)
+        task_transition(task=current, transition="mark_submitted", actor=WORKER_ACTOR, locked=True)
         _publish_held_back(user_id=current.user_id)
         application, _ = Application.objects.select_for_update().get_or_create(
             user_id=current.user_id, job_id=current.job_id

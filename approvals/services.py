@@ -64,7 +64,7 @@ def approval_decide(
     with transaction.atomic():
         approval = ApprovalRequest.objects.select_for_update().get(pk=approval.pk)
         task = (
-            ApplicationTask.objects.select_for_update()
+            ApplicationTask.objects.select_for_update(of=("self",))
             .select_related("job")
             .get(pk=approval.task_id)
         )
@@ -79,7 +79,9 @@ def approval_decide(
             approval.approve(by=by)
             approval.save()
             task.celery_task_id = dispatch.new_message_id()
-            task_transition(task=task, transition="approve", actor=actor, reason="approved")
+            task_transition(
+                task=task, transition="approve", actor=actor, reason="approved", locked=True
+            )
             task_request_pause_for(task=task)
             dispatch.publish_submit(task.pk, task.celery_task_id)
         else:

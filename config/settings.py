@@ -153,8 +153,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Revoked ids are kept across worker restarts in this file, when one is given.
 CELERY_WORKER_STATE_DB = os.environ.get("CELERY_WORKER_STATE_DB") or None
-# Flower and the dashboard read task events.
-CELERY_WORKER_SEND_TASK_EVENTS = True
+# Task events (a Redis publish per task received, started and finished) are for Flower, which
+# switches them on in the workers it watches; sending them with nobody listening only costs.
+CELERY_WORKER_SEND_TASK_EVENTS = env_bool("CELERY_TASK_EVENTS", False)
 CELERY_BEAT_SCHEDULE = {
     "recover-stale-tasks": {
         "task": "workers.sweep_stale_tasks",

@@ -98,11 +98,15 @@ def submit_application(*, task_id: int, message_id: str) -> str:
     Interrupts wait until the click is recorded."""
     driver = get_driver()
     with interrupts_deferred():
-        task = task_claim_submit(task_id=task_id, message_id=message_id)
-        if task is None:
+        claim = task_claim_submit(task_id=task_id, message_id=message_id)
+        if claim is None:
             return "dropped"
+        task = claim.task
         try:
-            if task.state == TaskState.SUBMITTING:
+            if task.state == TaskState.APPROVED:
+                wait_for_session_slot(task)
+                task = task_start_submit(task=task)
+            elif not claim.started:
                 outcome = driver.was_submitted(task)
                 if outcome is True:
                     task_submitted(task=task)
@@ -110,9 +114,6 @@ def submit_application(*, task_id: int, message_id: str) -> str:
                 if outcome is None:
                     task_fail(task=task, reason=OUTCOME_UNKNOWN, release=False)
                     return "outcome unknown"
-            else:
-                wait_for_session_slot(task)
-                task = task_start_submit(task=task)
             driver.submit(task)
             task_submitted(task=task)
         except TaskLost:
