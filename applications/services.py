@@ -105,7 +105,7 @@ def task_cancel(*, task: ApplicationTask, actor: str, reason: str = "") -> Appli
         task_transition(task=task, transition="cancel", actor=actor, reason=reason)
         application_release(task=task)
         if was_approved:
-            _publish_held_back(user_id=task.user_id)
+            transaction.on_commit(lambda: slots.submit_ended(task.user_id))
     return task
 
 
@@ -114,22 +114,14 @@ def _publish_prepare(tasks: list[ApplicationTask]) -> None:
 
 
 def _requeue_with(
-    task: ApplicationTask,
-    *,
-    transition: str,
-    actor: str,
-    reason: str,
-    publish: bool = True,
-    **arguments: Any,
+    task: ApplicationTask, *, transition: str, actor: str, reason: str, **arguments: Any
 ) -> ApplicationTask:
-    """A transition into QUEUED: a fresh message id on the row, the message published on commit
-    (unless the caller holds it back). Any older message for the task is dropped by the worker,
-    since its id no longer matches."""
+    """A transition into QUEUED: a fresh message id on the row, the message published on commit.
+    Any older message for the task is dropped by the worker, since its id no longer matches."""
     with transaction.atomic():
         task.celery_task_id = dispatch.new_message_id()
         task_transition(task=task, transition=transition, actor=actor, reason=reason, **arguments)
-        if publish:
-            _publish_prepare([task])
+        _publish_prepare([task])
     return task
 
 
@@ -492,8 +484,21 @@ WORKER_ACTOR = "system:worker"
 SWEEPER_ACTOR = "system:sweeper"
 
 
+# An approved task on its way to the final click.
+SUBMIT_STATES = (TaskState.APPROVED, TaskState.SUBMITTING)
+
+
 class TaskLost(Exception):
     """The row changed under a running worker (cancelled, or taken over): stop quietly."""
+
+
+class SubmitUnderWay(Exception):
+    """A paused task's user still has the approved work it yielded to unsubmitted: the session
+    slot is that submit's, and the task resumes once it is over."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"User {user_id} has a submit under way.")
+        self.user_id = user_id
 
 
 def _locked_task(task_id: int) -> ApplicationTask | None:
@@ -515,11 +520,17 @@ def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:
     transaction.on_commit(lambda: slots.slot_freed(task.user_id))
 
 
-def task_claim_message(*, task_id: int, message_id: str) -> ApplicationTask | None:
+def task_claim_message(
+    *, task_id: int, message_id: str, after_submits: bool = True
+) -> ApplicationTask | None:
     """Claim a prepare message's task: QUEUED → RUNNING and the (user, posting) lock, in one
     transaction. A redelivery of the message to a task still RUNNING (its worker died) claims it
     again from its checkpoint, until TASK_MAX_ATTEMPTS; past that the task fails instead of
-    looping. Returns None when the message is to be dropped."""
+    looping. Returns None when the message is to be dropped.
+
+    `after_submits`: a paused task whose user's approved tasks it yielded to (`yield_to` in its
+    checkpoint, written by task_pause) are not all submitted raises SubmitUnderWay instead of
+    taking the session slot those submits need; the caller waits and claims again."""
     limit = settings.TASK_MAX_ATTEMPTS
     with transaction.atomic():
         task = _locked_task(task_id)
@@ -544,6 +555,14 @@ def task_claim_message(*, task_id: int, message_id: str) -> ApplicationTask | No
         elif task.state != TaskState.QUEUED:
             logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
             return None
+        elif (
+            after_submits
+            and task.checkpoint.get("yield_to")
+            and ApplicationTask.objects.filter(
+                pk__in=task.checkpoint["yield_to"], state__in=SUBMIT_STATES
+            ).exists()
+        ):
+            raise SubmitUnderWay(task.user_id)
         task_transition(task=task, transition="claim", actor=WORKER_ACTOR, locked=True)
         if task.attempts > limit:
             _give_up(task, reason=f"Gave up after {limit} attempts.", actor=WORKER_ACTOR)
@@ -624,21 +643,21 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
         current = _locked_task(task.pk)
         if current is None or current.state != TaskState.RUNNING:
             raise TaskLost(f"Task {task.pk} is no longer running.")
-        current.checkpoint = task.checkpoint
+        # The user's approved work this task yields its session slot to: it resumes once that
+        # is submitted (task_claim_message).
+        yield_to = list(
+            ApplicationTask.objects.filter(user_id=current.user_id, state__in=SUBMIT_STATES)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        current.checkpoint = {**task.checkpoint, "yield_to": yield_to}
         # Yielding is not a failed attempt: a task paused again and again still resumes.
         current.attempts = max(0, current.attempts - 1)
-        # When the user's own approved task waits for the session slot this one gives up, the
-        # resumed message is published once that submit is over (_publish_held_back), not now:
-        # the slot freed here would otherwise take it straight back.
-        held_back = ApplicationTask.objects.filter(
-            user_id=current.user_id, state=TaskState.APPROVED
-        ).exists()
         _requeue_with(
             current,
             transition="requeue",
             actor=WORKER_ACTOR,
             reason="paused for approved work; resumes from its checkpoint",
-            publish=not held_back,
             locked=True,
             boost=True,
         )
@@ -670,13 +689,14 @@ def task_fail(
         current = _locked_task(task.pk)
         if current is None or current.is_final:
             return current or task
-        submit_ended = current.state in (TaskState.APPROVED, TaskState.SUBMITTING)
+        submit_ends = current.state in SUBMIT_STATES
         task_transition(task=current, transition="fail", actor=actor, reason=reason)
-        if submit_ended:
-            _publish_held_back(user_id=current.user_id)
         if release:
             application_release(task=current)
-        transaction.on_commit(lambda: slots.slot_freed(current.user_id))
+        if submit_ends:
+            transaction.on_commit(lambda: slots.submit_ended(current.user_id))
+        else:
+            transaction.on_commit(lambda: slots.slot_freed(current.user_id))
     return current
 
 
@@ -787,24 +807,6 @@ def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
     return current
 
 
-def _publish_held_back(*, user_id: int) -> int:
-    """Publish the user's paused tasks that waited for a submit to end (task_pause). Tasks
-    already in the broker get a fresh message too; the older one is dropped as superseded.
-    Should this never run (the submitting worker died), the reconciliation sweep publishes
-    them instead."""
-    held = list(
-        ApplicationTask.objects.select_for_update(skip_locked=True)
-        .filter(user_id=user_id, state=TaskState.QUEUED, priority=TaskPriority.BOOSTED)
-        .only("pk", "priority", "celery_task_id")
-    )
-    for task in held:
-        task.celery_task_id = dispatch.new_message_id()
-        ApplicationTask.objects.filter(pk=task.pk).update(celery_task_id=task.celery_task_id)
-    if held:
-        _publish_prepare(held)
-    return len(held)
-
-
 def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
     """SUBMITTING → SUBMITTED, and the (user, posting) record becomes APPLIED."""
     with transaction.atomic():
@@ -812,7 +814,8 @@ def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
         if current is None or current.state != TaskState.SUBMITTING:
             raise TaskLost(f"Task {task.pk} is no longer submitting.")
         task_transition(task=current, transition="mark_submitted", actor=WORKER_ACTOR, locked=True)
-        _publish_held_back(user_id=current.user_id)
+        # A paused task of the user waits for this submit to end (task_claim_message).
+        transaction.on_commit(lambda: slots.submit_ended(current.user_id))
         application, _ = Application.objects.select_for_update().get_or_create(
             user_id=current.user_id, job_id=current.job_id
         )

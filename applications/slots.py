@@ -1,5 +1,7 @@
-"""Session slots: when a user's running task yields, whoever waits for that user's slot is
-woken through Redis at once (a blocking pop, not a polling loop)."""
+"""Session slots: when a user's running task yields, a submit waiting for that user's slot is
+woken through Redis at once (a blocking pop, not a polling loop); when a user's submit ends, so
+is a paused task of theirs waiting to resume. Two keys, so that neither kind of waiter takes
+the other's wake-up."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import redis
 from django.conf import settings
 
 SLOT_FREED_KEY = "applyline:slot-freed:{user_id}"
+SUBMIT_ENDED_KEY = "applyline:submit-ended:{user_id}"
 # A wake-up nobody consumed is dropped after this long: it only ever says "look again".
 SLOT_FREED_TTL_SECONDS = 60
 # One wait blocks at most this long, then the caller looks at the slot's holders again: two
@@ -23,7 +26,14 @@ def _client() -> redis.Redis:
 
 
 def slot_freed(user_id: int) -> None:
-    key = SLOT_FREED_KEY.format(user_id=user_id)
+    _wake(SLOT_FREED_KEY.format(user_id=user_id))
+
+
+def submit_ended(user_id: int) -> None:
+    _wake(SUBMIT_ENDED_KEY.format(user_id=user_id))
+
+
+def _wake(key: str) -> None:
     pipeline = _client().pipeline(transaction=False)
     pipeline.lpush(key, 1)
     pipeline.expire(key, SLOT_FREED_TTL_SECONDS)
@@ -33,7 +43,17 @@ def slot_freed(user_id: int) -> None:
 def wait_for_slot_freed(user_id: int, timeout: float) -> bool:
     """Block until a slot of this user is freed, or `timeout` (at most WAIT_SLICE_SECONDS)
     passes; True when woken."""
+    return _wait(SLOT_FREED_KEY.format(user_id=user_id), timeout)
+
+
+def wait_for_submit_ended(user_id: int, timeout: float) -> bool:
+    """Block until a submit of this user ends, or `timeout` (at most WAIT_SLICE_SECONDS)
+    passes; True when woken."""
+    return _wait(SUBMIT_ENDED_KEY.format(user_id=user_id), timeout)
+
+
+def _wait(key: str, timeout: float) -> bool:
     timeout = min(timeout, WAIT_SLICE_SECONDS)
     if timeout <= 0:
         return False
-    return _client().blpop([SLOT_FREED_KEY.format(user_id=user_id)], timeout=timeout) is not None
+    return _client().blpop([key], timeout=timeout) is not None

@@ -18,3 +18,10 @@ def test_a_wait_ends_after_one_slice_so_the_waiter_looks_again():
     started = time.monotonic()
     assert slots.wait_for_slot_freed(9002, 30) is False
     assert time.monotonic() - started < slots.WAIT_SLICE_SECONDS + 1
+
+
+def test_a_submit_ending_does_not_wake_a_submit_waiting_for_a_slot():
+    slots.submit_ended(9003)
+
+    assert slots.wait_for_slot_freed(9003, 0.1) is False
+    assert slots.wait_for_submit_ended(9003, 0.1) is True

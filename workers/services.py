@@ -12,6 +12,7 @@ from django.db import transaction
 from applications import slots
 from applications.models import ApplicationTask, TaskState
 from applications.services import (
+    SubmitUnderWay,
     TaskLost,
     session_slot_holders,
     task_claim_message,
@@ -31,6 +32,9 @@ from workers.interrupts import interrupts_allowed, interrupts_deferred
 
 logger = logging.getLogger(__name__)
 
+# Longest a paused task waits for its user's submit before it resumes regardless.
+RESUME_WAIT_SECONDS = 60.0
+
 OUTCOME_UNKNOWN = (
     "Submission outcome unknown: the site could not tell whether the application was "
     "received. Check it on the job site."
@@ -43,7 +47,7 @@ def prepare_application(*, task_id: int, message_id: str) -> str:
     a look for a pause request. Returns what happened, for the log."""
     driver = get_driver()
     with interrupts_deferred():
-        task = task_claim_message(task_id=task_id, message_id=message_id)
+        task = _claim_after_submits(task_id=task_id, message_id=message_id)
         if task is None:
             return "dropped"
         done = set(task.checkpoint.get("steps_done", []))
@@ -81,6 +85,22 @@ def prepare_application(*, task_id: int, message_id: str) -> str:
         except TaskLost:
             return "lost"
     return "prepared"
+
+
+def _claim_after_submits(*, task_id: int, message_id: str) -> ApplicationTask | None:
+    """Claim the task; a paused one whose user's submit is under way waits here, holding its
+    slot, until that submit is over (woken at once when it ends), so that it resumes after the
+    approved work and before fresh work. After RESUME_WAIT_SECONDS it claims regardless."""
+    deadline = time.monotonic() + RESUME_WAIT_SECONDS
+    while True:
+        try:
+            return task_claim_message(
+                task_id=task_id,
+                message_id=message_id,
+                after_submits=time.monotonic() < deadline,
+            )
+        except SubmitUnderWay as busy:
+            slots.wait_for_submit_ended(busy.user_id, deadline - time.monotonic())
 
 
 def _pause(task: ApplicationTask) -> str:

@@ -125,7 +125,7 @@ def test_running_work_pauses_for_an_approval_and_resumes_from_its_checkpoint(eng
     assert clicks(approved) == 1
 
 
-def test_a_task_paused_for_its_users_approval_resumes_when_that_approval_is_cancelled(engine):
+def test_a_paused_task_waits_for_its_users_approval_and_resumes_when_it_is_cancelled(engine):
     user, _ = make_user("ike")
     [approved] = queue_tasks(user, urls("kappa", 1), simulate=INSTANT)
     approved = wait_for_state(approved, TaskState.PENDING_APPROVAL)
@@ -142,7 +142,7 @@ def test_a_task_paused_for_its_users_approval_resumes_when_that_approval_is_canc
 
     held = wait_for_state(running, TaskState.QUEUED)
     time.sleep(1.0)
-    assert state_of(held) == TaskState.QUEUED  # held back while the approval waits
+    assert state_of(held) == TaskState.QUEUED  # waits while its user's approval is open
 
     task_cancel(task=ApplicationTask.objects.get(pk=approved.pk), actor="test")
 
