@@ -35,6 +35,8 @@ format: venv
 
 bench: venv
 	$(SERVICES) $(BIN)/python bench/ingest.py
+	$(SERVICES) $(BIN)/python bench/approval_latency.py
+	$(SERVICES) $(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .ruff_cache bench/results
