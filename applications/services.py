@@ -620,12 +620,10 @@ def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) 
         pk=task.pk, state=TaskState.RUNNING, celery_task_id=task.celery_task_id
     )
     # One statement on the usual path: the write succeeds only while no pause is requested.
-    pause_requested = False
-    if mine.filter(pause_requested_at__isnull=True).update(checkpoint=checkpoint, heartbeat_at=now):
-        pass
-    elif mine.update(checkpoint=checkpoint, heartbeat_at=now):
-        pause_requested = True
-    else:
+    pause_requested = not mine.filter(pause_requested_at__isnull=True).update(
+        checkpoint=checkpoint, heartbeat_at=now
+    )
+    if pause_requested and not mine.update(checkpoint=checkpoint, heartbeat_at=now):
         raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
     task.checkpoint = checkpoint
     task.heartbeat_at = now

@@ -13,7 +13,7 @@ from django.conf import settings
 SLOT_FREED_KEY = "applyline:slot-freed:{user_id}"
 SUBMIT_ENDED_KEY = "applyline:submit-ended:{user_id}"
 # A wake-up nobody consumed is dropped after this long: it only ever says "look again".
-SLOT_FREED_TTL_SECONDS = 60
+WAKE_TTL_SECONDS = 60
 # One wait blocks at most this long, then the caller looks at the slot's holders again: two
 # submits of one user can wait at once and one may take the other's wake-up; and a blocking pop
 # must end well within the Redis client's socket timeout (5 s by default).
@@ -36,7 +36,7 @@ def submit_ended(user_id: int) -> None:
 def _wake(key: str) -> None:
     pipeline = _client().pipeline(transaction=False)
     pipeline.lpush(key, 1)
-    pipeline.expire(key, SLOT_FREED_TTL_SECONDS)
+    pipeline.expire(key, WAKE_TTL_SECONDS)
     pipeline.execute()
 
 

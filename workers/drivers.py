@@ -29,10 +29,6 @@ class Driver(Protocol):
     def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
         """Do one step; return the values it filled in (merged into the checkpoint)."""
 
-    def _first_run(self, task: ApplicationTask, step: str) -> bool:
-        key = SIM_STARTED.format(task_id=task.pk, step=step)
-        return bool(self.redis.set(key, 1, nx=True, ex=SIM_TTL_SECONDS))
-
     def submit(self, task: ApplicationTask) -> None:
         """The final click."""
 
