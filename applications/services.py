@@ -66,37 +66,78 @@ def task_transition(
     transition: str,
     actor: str = "system",
     reason: str = "",
-    locked: bool = False,
+    guard: dict[str, Any] | None = None,
     **arguments: Any,
 ) -> ApplicationTask:
     """The one way a task changes state: the django-fsm transition, a time stamp and one event
-    row, in one transaction. Raises TransitionNotAllowed when the state does not allow it and
-    ConcurrentTransition when another writer changed the row since it was loaded.
-
-    `locked`: the caller's transaction holds the row (select_for_update), so no other writer
-    can have changed it and the write needs no savepoint to fail back to."""
+    row. Raises TransitionNotAllowed when the state does not allow it and ConcurrentTransition
+    when another writer changed the state since it was loaded, or when a `guard` column (such
+    as the message id a worker holds) no longer has the given value."""
     if transition not in TASK_TRANSITIONS:
         raise ValueError(f"Unknown task transition {transition!r}.")
     from_state = task.state
-    with transaction.atomic(savepoint=not locked):
-        getattr(task, transition)(**arguments)
-        task.state_changed_at = timezone.now()
-        if transition == "fail" and reason:
-            task.last_error = reason
-        task.save()
-        TaskEvent.objects.create(
-            task=task,
-            from_state=from_state,
-            to_state=task.state,
-            transition=transition,
-            actor=actor,
-            reason=reason,
+    getattr(task, transition)(**arguments)
+    task.state_changed_at = timezone.now()
+    if transition == "fail" and reason:
+        task.last_error = reason
+    event = TaskEvent(
+        task_id=task.pk,
+        from_state=from_state,
+        to_state=task.state,
+        transition=transition,
+        actor=actor,
+        reason=reason,
+    )
+    if not _save_transition(task, from_state=from_state, event=event, guard=guard or {}):
+        raise ConcurrentTransition(
+            f"Task {task.pk} is no longer {from_state} as loaded; another writer changed it."
         )
     logger.info(
         "task state changed",
         extra={"task_id": task.pk, "from": from_state, "to": task.state, "actor": actor},
     )
     return task
+
+
+def _save_transition(
+    task: ApplicationTask, *, from_state: str, event: TaskEvent, guard: dict[str, Any]
+) -> bool:
+    """Write the changed columns and the event row in one statement: an UPDATE conditional on
+    the state the transition started from (the optimistic lock of ConcurrentTransitionMixin),
+    and an INSERT of the event only when that UPDATE matched. One round trip, atomic without a
+    transaction of its own. Returns whether the row matched."""
+    quote = connection.ops.quote_name
+    changes = task.unstored_changes()
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in changes)
+    conditions = {"id": task.pk, "state": from_state, **guard}
+    where = " AND ".join(
+        f"{quote(ApplicationTask._meta.get_field(name).column)} = %s" for name in conditions
+    )
+    event_fields = [field for field in TaskEvent._meta.concrete_fields if not field.primary_key]
+    event_values = [
+        field.get_db_prep_save(field.pre_save(event, add=True), connection)
+        for field in event_fields
+    ]
+    sql = (
+        f"WITH changed AS (UPDATE {quote(ApplicationTask._meta.db_table)} SET {assignments} "
+        f"WHERE {where} RETURNING 1) "
+        f"INSERT INTO {quote(TaskEvent._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in event_fields)}) "
+        f"SELECT {', '.join(['%s'] * len(event_fields))} FROM changed"
+    )
+    parameters = [
+        *(field.get_db_prep_save(value, connection) for field, value in changes.items()),
+        *conditions.values(),
+        *event_values,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        matched = cursor.rowcount == 1
+    if matched:
+        task.remember_stored({field.attname: value for field, value in changes.items()})
+        # What ConcurrentTransitionMixin compares against on a later save().
+        task._update_initial_state()
+    return matched
 
 
 def task_cancel(*, task: ApplicationTask, actor: str, reason: str = "") -> ApplicationTask:
@@ -502,20 +543,15 @@ class SubmitUnderWay(Exception):
 
 
 def _locked_task(task_id: int) -> ApplicationTask | None:
-    """The task, its row locked until the transaction ends; its posting and user are read
-    along, not locked."""
+    """The task, its row locked until the transaction ends."""
     try:
-        return (
-            ApplicationTask.objects.select_for_update(of=("self",))
-            .select_related("job", "user")
-            .get(pk=task_id)
-        )
+        return ApplicationTask.objects.select_for_update().get(pk=task_id)
     except ApplicationTask.DoesNotExist:
         return None
 
 
 def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:
-    task_transition(task=task, transition="fail", actor=actor, reason=reason, locked=True)
+    task_transition(task=task, transition="fail", actor=actor, reason=reason)
     application_release(task=task)
     transaction.on_commit(lambda: slots.slot_freed(task.user_id))
 
@@ -550,7 +586,6 @@ def task_claim_message(
                 transition="requeue",
                 actor=WORKER_ACTOR,
                 reason="redelivered: the worker running it was lost",
-                locked=True,
             )
         elif task.state != TaskState.QUEUED:
             logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
@@ -563,7 +598,7 @@ def task_claim_message(
             ).exists()
         ):
             raise SubmitUnderWay(task.user_id)
-        task_transition(task=task, transition="claim", actor=WORKER_ACTOR, locked=True)
+        task_transition(task=task, transition="claim", actor=WORKER_ACTOR)
         if task.attempts > limit:
             _give_up(task, reason=f"Gave up after {limit} attempts.", actor=WORKER_ACTOR)
             return None
@@ -616,17 +651,30 @@ def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) 
     checkpoint["steps_done"] = [*checkpoint.get("steps_done", []), step]
     checkpoint["values"] = {**checkpoint.get("values", {}), **values}
     now = timezone.now()
-    mine = ApplicationTask.objects.filter(
-        pk=task.pk, state=TaskState.RUNNING, celery_task_id=task.celery_task_id
-    )
-    # One statement on the usual path: the write succeeds only while no pause is requested.
-    pause_requested = not mine.filter(pause_requested_at__isnull=True).update(
-        checkpoint=checkpoint, heartbeat_at=now
-    )
-    if pause_requested and not mine.update(checkpoint=checkpoint, heartbeat_at=now):
+    # The one statement of a step boundary (a step can take milliseconds): checkpoint and
+    # heartbeat while the row is this worker's, and the pause request read back.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ApplicationTask._meta.db_table} SET checkpoint = %s, heartbeat_at = %s "
+            "WHERE id = %s AND state = %s AND celery_task_id = %s "
+            "RETURNING pause_requested_at IS NOT NULL",
+            [
+                ApplicationTask._meta.get_field("checkpoint").get_db_prep_save(
+                    checkpoint, connection
+                ),
+                now,
+                task.pk,
+                TaskState.RUNNING,
+                task.celery_task_id,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
+    (pause_requested,) = row
     task.checkpoint = checkpoint
     task.heartbeat_at = now
+    task.remember_stored({"checkpoint": checkpoint, "heartbeat_at": now})
     return pause_requested
 
 
@@ -656,7 +704,6 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
             transition="requeue",
             actor=WORKER_ACTOR,
             reason="paused for approved work; resumes from its checkpoint",
-            locked=True,
             boost=True,
         )
         transaction.on_commit(lambda: slots.slot_freed(current.user_id))
@@ -664,16 +711,19 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
 
 
 def task_prepared(*, task: ApplicationTask) -> ApplicationTask:
-    """Every step done: RUNNING → PENDING_APPROVAL. The caller adds the approval request in the
-    same transaction."""
-    current = _locked_task(task.pk)
-    if current is None or (current.state, current.celery_task_id) != (
-        TaskState.RUNNING,
-        task.celery_task_id,
-    ):
-        raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
-    task = current
-    task_transition(task=task, transition="prepared", actor=WORKER_ACTOR, locked=True)
+    """Every step done: RUNNING → PENDING_APPROVAL, while the row is still this worker's (its
+    message id). The caller adds the approval request in the same transaction."""
+    try:
+        task_transition(
+            task=task,
+            transition="prepared",
+            actor=WORKER_ACTOR,
+            guard={"celery_task_id": task.celery_task_id},
+        )
+    except ConcurrentTransition as error:
+        raise TaskLost(
+            f"Task {task.pk} is no longer running under message {task.celery_task_id}."
+        ) from error
     transaction.on_commit(lambda: slots.slot_freed(task.user_id))
     return task
 
@@ -704,17 +754,24 @@ def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
     when more approved tasks wait than the reserve slots and the slots already being yielded,
     one more running task yields.
     Returns the tasks asked to pause (their message ids are what a revoke would target)."""
+    # The running tasks, each carrying the number of approved tasks (this one included), in one
+    # statement: this runs inside every approval.
+    table = ApplicationTask._meta.db_table
     everyone_running = list(
-        ApplicationTask.objects.filter(state=TaskState.RUNNING)
-        .exclude(pk=task.pk)
-        .order_by("priority", "-started_at")
-        .only("pk", "user_id", "celery_task_id", "priority", "started_at", "pause_requested_at")
+        ApplicationTask.objects.raw(
+            f"SELECT id, user_id, celery_task_id, priority, started_at, pause_requested_at, "
+            f"(SELECT count(*) FROM {table} WHERE state = %s) AS approved "
+            f"FROM {table} WHERE state = %s AND id <> %s ORDER BY priority, started_at DESC",
+            [TaskState.APPROVED, TaskState.RUNNING, task.pk],
+        )
     )
+    if not everyone_running:
+        return []
     running = [other for other in everyone_running if other.pause_requested_at is None]
     yielding = len(everyone_running) - len(running)
     own = [other for other in running if other.user_id == task.user_id]
     chosen = own[: max(0, len(own) - settings.MAX_SESSIONS_PER_USER + 1)]
-    waiting = ApplicationTask.objects.filter(state=TaskState.APPROVED).count()
+    waiting = everyone_running[0].approved
     # Tasks already asked to yield will free their slots: only a shortfall beyond those asks
     # for one more.
     if waiting > settings.RESERVE_SLOTS + yielding + len(chosen):
@@ -792,7 +849,7 @@ def task_claim_submit(*, task_id: int, message_id: str) -> SubmitClaim | None:
 
 def _start_submit(task: ApplicationTask) -> None:
     task.checkpoint = {**task.checkpoint, "submit_attempts": 1}
-    task_transition(task=task, transition="start_submit", actor=WORKER_ACTOR, locked=True)
+    task_transition(task=task, transition="start_submit", actor=WORKER_ACTOR)
 
 
 def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
@@ -808,21 +865,21 @@ def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
 def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
     """SUBMITTING → SUBMITTED, and the (user, posting) record becomes APPLIED."""
     with transaction.atomic():
-        current = _locked_task(task.pk)
-        if current is None or current.state != TaskState.SUBMITTING:
-            raise TaskLost(f"Task {task.pk} is no longer submitting.")
-        task_transition(task=current, transition="mark_submitted", actor=WORKER_ACTOR, locked=True)
+        try:
+            task_transition(task=task, transition="mark_submitted", actor=WORKER_ACTOR)
+        except ConcurrentTransition as error:
+            raise TaskLost(f"Task {task.pk} is no longer submitting.") from error
         # A paused task of the user waits for this submit to end (task_claim_message).
-        transaction.on_commit(lambda: slots.submit_ended(current.user_id))
+        transaction.on_commit(lambda: slots.submit_ended(task.user_id))
         application, _ = Application.objects.select_for_update().get_or_create(
-            user_id=current.user_id, job_id=current.job_id
+            user_id=task.user_id, job_id=task.job_id
         )
         if application.status == ApplicationStatus.PENDING:
-            application.claim(task=current)
+            application.claim(task=task)
         if application.status == ApplicationStatus.IN_PROGRESS:
             application.mark_applied()
             application.save()
-    return current
+    return task
 
 
 # --- Sweeps (idempotent; safe with two beat processes: rows are locked with SKIP LOCKED) ------

@@ -62,12 +62,13 @@ def approval_decide(
     (410), whatever the sweep has done yet."""
     expired = False
     with transaction.atomic():
-        approval = ApprovalRequest.objects.select_for_update().get(pk=approval.pk)
-        task = (
-            ApplicationTask.objects.select_for_update(of=("self",))
-            .select_related("job")
-            .get(pk=approval.task_id)
+        # The request and its task, both rows locked, in one query.
+        approval = (
+            ApprovalRequest.objects.select_for_update(of=("self", "task"))
+            .select_related("task")
+            .get(pk=approval.pk)
         )
+        task = approval.task
         if approval.status != ApprovalStatus.PENDING:
             raise ApprovalClosed(
                 f"This approval is already {approval.get_status_display().lower()}."
@@ -79,9 +80,7 @@ def approval_decide(
             approval.approve(by=by)
             approval.save()
             task.celery_task_id = dispatch.new_message_id()
-            task_transition(
-                task=task, transition="approve", actor=actor, reason="approved", locked=True
-            )
+            task_transition(task=task, transition="approve", actor=actor, reason="approved")
             task_request_pause_for(task=task)
             dispatch.publish_submit(task.pk, task.celery_task_id)
         else:

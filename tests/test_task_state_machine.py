@@ -105,6 +105,41 @@ def test_a_stale_copy_of_the_task_cannot_overwrite_a_newer_state():
     ]
 
 
+@pytest.mark.django_db
+def test_a_transition_writes_only_the_columns_it_changes():
+    task = TaskFactory(state=TaskState.QUEUED, checkpoint={"steps_done": ["open"]})
+    loaded = ApplicationTask.objects.get(pk=task.pk)
+    ApplicationTask.objects.filter(pk=task.pk).update(checkpoint={"steps_done": ["open", "fill"]})
+
+    task_transition(task=loaded, transition="claim")
+
+    stored = ApplicationTask.objects.get(pk=task.pk)
+    assert (stored.state, stored.attempts) == (TaskState.RUNNING, 1)
+    assert stored.checkpoint == {"steps_done": ["open", "fill"]}
+
+
+@pytest.mark.django_db
+def test_a_change_made_in_place_before_a_transition_is_written():
+    task = ApplicationTask.objects.get(pk=TaskFactory(state=TaskState.QUEUED).pk)
+
+    task.checkpoint["note"] = "kept"
+    task_transition(task=task, transition="claim")
+
+    assert ApplicationTask.objects.get(pk=task.pk).checkpoint == {"note": "kept"}
+
+
+@pytest.mark.django_db
+def test_a_guarded_transition_changes_nothing_when_the_guard_no_longer_holds():
+    task = TaskFactory(state=TaskState.RUNNING, celery_task_id="message-2")
+    loaded = ApplicationTask.objects.get(pk=task.pk)
+
+    with pytest.raises(ConcurrentTransition):
+        task_transition(task=loaded, transition="prepared", guard={"celery_task_id": "message-1"})
+
+    assert ApplicationTask.objects.get(pk=task.pk).state == TaskState.RUNNING
+    assert not TaskEvent.objects.filter(task=task).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_of_concurrent_claimers_of_one_task_exactly_one_wins():
     task = TaskFactory()
