@@ -1,10 +1,9 @@
-import copy
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from applications.rows import StoredValuesMixin
 from jobs.models import JobPosting
 
 
@@ -92,7 +91,7 @@ class TaskPriority(models.IntegerChoices):
     BOOSTED = 100, "Boosted"
 
 
-class ApplicationTask(ConcurrentTransitionMixin, models.Model):
+class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model):
     """One posting to apply to within a run. `state` only changes through the transitions below,
     called by applications.services.task_transition; ConcurrentTransitionMixin adds the loaded
     state to the UPDATE so that of two concurrent writers only one succeeds."""
@@ -139,44 +138,6 @@ class ApplicationTask(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"Task {self.pk} ({self.state})"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance.remember_stored(dict(zip(field_names, values, strict=True)))
-        return instance
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        names = [self._meta.get_field(name).attname for name in fields] if fields else None
-        self.remember_stored(
-            {
-                field.attname: self.__dict__[field.attname]
-                for field in self._meta.concrete_fields
-                if field.attname in self.__dict__ and (names is None or field.attname in names)
-            }
-        )
-
-    def remember_stored(self, values: dict) -> None:
-        """Note column values as the database holds them, so that a transition writes only what
-        it changed (and cannot overwrite what another writer set meanwhile, such as a pause
-        request). Mutable values are copied: a change made in place must still show."""
-        stored = self.__dict__.setdefault("_stored_values", {})
-        for attname, value in values.items():
-            stored[attname] = copy.deepcopy(value) if isinstance(value, dict | list) else value
-
-    def unstored_changes(self) -> dict[models.Field, object]:
-        """The loaded or assigned fields whose value differs from what the database holds; every
-        loaded field for an instance not read from the database."""
-        stored = self.__dict__.get("_stored_values")
-        changes = {}
-        for field in self._meta.concrete_fields:
-            if field.primary_key or field.attname not in self.__dict__:
-                continue
-            value = self.__dict__[field.attname]
-            if stored is None or field.attname not in stored or stored[field.attname] != value:
-                changes[field] = value
-        return changes
 
     @property
     def is_final(self) -> bool:
@@ -297,7 +258,7 @@ class ApplicationStatus(models.TextChoices):
     APPLIED = "applied", "Applied"
 
 
-class Application(ConcurrentTransitionMixin, models.Model):
+class Application(StoredValuesMixin, ConcurrentTransitionMixin, models.Model):
     """The per-user duplicate lock: one row per (user, posting). Claiming IN_PROGRESS is a
     conditional UPDATE (ConcurrentTransitionMixin), so two claimers can never both win."""
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from rest_framework.authtoken.models import Token
 
-from applications import slots
+from applications import rows, slots
 from applications.exceptions import DuplicateApplication, InvalidJobUrls, TaskActionNotAllowed
 from applications.models import (
     ACTIVE_STATES,
@@ -106,37 +106,21 @@ def _save_transition(
     the state the transition started from (the optimistic lock of ConcurrentTransitionMixin),
     and an INSERT of the event only when that UPDATE matched. One round trip, atomic without a
     transaction of its own. Returns whether the row matched."""
-    quote = connection.ops.quote_name
-    changes = task.unstored_changes()
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in changes)
-    conditions = {"id": task.pk, "state": from_state, **guard}
-    where = " AND ".join(
-        f"{quote(ApplicationTask._meta.get_field(name).column)} = %s" for name in conditions
+    update, update_parameters, changes = rows.conditional_update(
+        task, where={"id": task.pk, "state": from_state, **guard}
     )
-    event_fields = [field for field in TaskEvent._meta.concrete_fields if not field.primary_key]
-    event_values = [
-        field.get_db_prep_save(field.pre_save(event, add=True), connection)
-        for field in event_fields
-    ]
-    sql = (
-        f"WITH changed AS (UPDATE {quote(ApplicationTask._meta.db_table)} SET {assignments} "
-        f"WHERE {where} RETURNING 1) "
-        f"INSERT INTO {quote(TaskEvent._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in event_fields)}) "
-        f"SELECT {', '.join(['%s'] * len(event_fields))} FROM changed"
-    )
-    parameters = [
-        *(field.get_db_prep_save(value, connection) for field, value in changes.items()),
-        *conditions.values(),
-        *event_values,
-    ]
+    columns, event_parameters = rows.insert_columns(event)
+    placeholders = ", ".join(["%s"] * len(event_parameters))
     with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
+        cursor.execute(
+            f"WITH changed AS ({update} RETURNING 1) "
+            f"INSERT INTO {rows.quote(TaskEvent._meta.db_table)} ({columns}) "
+            f"SELECT {placeholders} FROM changed",
+            [*update_parameters, *event_parameters],
+        )
         matched = cursor.rowcount == 1
     if matched:
-        task.remember_stored({field.attname: value for field, value in changes.items()})
-        # What ConcurrentTransitionMixin compares against on a later save().
-        task._update_initial_state()
+        rows.stored(task, changes)
     return matched
 
 
@@ -544,10 +528,11 @@ class SubmitUnderWay(Exception):
 
 def _locked_task(task_id: int) -> ApplicationTask | None:
     """The task, its row locked until the transaction ends."""
-    try:
-        return ApplicationTask.objects.select_for_update().get(pk=task_id)
-    except ApplicationTask.DoesNotExist:
-        return None
+    found = ApplicationTask.objects.raw(
+        f"SELECT * FROM {rows.quote(ApplicationTask._meta.db_table)} WHERE id = %s FOR UPDATE",
+        [task_id],
+    )
+    return next(iter(found), None)
 
 
 def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:
@@ -612,20 +597,19 @@ def _take_application_lock(task: ApplicationTask) -> bool:
     redelivered task), claimed otherwise. A posting applied to or held by another task makes
     the task SKIPPED."""
     # Usually nobody has a row for the posting yet: one INSERT takes the lock (the unique
-    # constraint lets one of any concurrent inserts through), and one read says who holds it:
-    # this task, by that insert or since before a pause or redelivery, or someone else.
-    Application.objects.bulk_create(
-        [
-            Application(
-                user_id=task.user_id,
-                job_id=task.job_id,
-                status=ApplicationStatus.IN_PROGRESS,
-                claimed_by_task=task,
-                claimed_at=timezone.now(),
-            )
-        ],
-        ignore_conflicts=True,
+    # constraint lets one of any concurrent inserts through). Otherwise one read says who holds
+    # it: this task, since before a pause or redelivery, or someone else.
+    taken = rows.insert_unless_exists(
+        Application(
+            user_id=task.user_id,
+            job_id=task.job_id,
+            status=ApplicationStatus.IN_PROGRESS,
+            claimed_by_task=task,
+            claimed_at=timezone.now(),
+        )
     )
+    if taken:
+        return True
     holder = (
         Application.objects.filter(user_id=task.user_id, job_id=task.job_id)
         .order_by()
@@ -655,7 +639,8 @@ def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) 
     # heartbeat while the row is this worker's, and the pause request read back.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {ApplicationTask._meta.db_table} SET checkpoint = %s, heartbeat_at = %s "
+            f"UPDATE {rows.quote(ApplicationTask._meta.db_table)} "
+            "SET checkpoint = %s, heartbeat_at = %s "
             "WHERE id = %s AND state = %s AND celery_task_id = %s "
             "RETURNING pause_requested_at IS NOT NULL",
             [
@@ -756,7 +741,7 @@ def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
     Returns the tasks asked to pause (their message ids are what a revoke would target)."""
     # The running tasks, each carrying the number of approved tasks (this one included), in one
     # statement: this runs inside every approval.
-    table = ApplicationTask._meta.db_table
+    table = rows.quote(ApplicationTask._meta.db_table)
     everyone_running = list(
         ApplicationTask.objects.raw(
             f"SELECT id, user_id, celery_task_id, priority, started_at, pause_requested_at, "
@@ -788,10 +773,12 @@ def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
     """Other running tasks of the task's user that hold the session slot it needs; those not
     yet asked to pause are asked now (one may have been claimed after the approval)."""
     running = list(
-        ApplicationTask.objects.filter(user_id=task.user_id, state=TaskState.RUNNING)
-        .exclude(pk=task.pk)
-        .order_by()
-        .only("pk", "celery_task_id", "pause_requested_at")
+        ApplicationTask.objects.raw(
+            f"SELECT id, celery_task_id, pause_requested_at "
+            f"FROM {rows.quote(ApplicationTask._meta.db_table)} "
+            "WHERE user_id = %s AND state = %s AND id <> %s",
+            [task.user_id, TaskState.RUNNING, task.pk],
+        )
     )
     if len(running) < settings.MAX_SESSIONS_PER_USER:
         return []
@@ -871,15 +858,39 @@ def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
             raise TaskLost(f"Task {task.pk} is no longer submitting.") from error
         # A paused task of the user waits for this submit to end (task_claim_message).
         transaction.on_commit(lambda: slots.submit_ended(task.user_id))
-        application, _ = Application.objects.select_for_update().get_or_create(
-            user_id=task.user_id, job_id=task.job_id
-        )
-        if application.status == ApplicationStatus.PENDING:
-            application.claim(task=task)
-        if application.status == ApplicationStatus.IN_PROGRESS:
-            application.mark_applied()
-            application.save()
+        _application_mark_applied(task)
     return task
+
+
+def _application_mark_applied(task: ApplicationTask) -> None:
+    """The (user, posting) record of a submitted task becomes APPLIED. Usually the task holds
+    its lock: one conditional UPDATE, the row stood in for by an instance in that state."""
+    held = Application(
+        user_id=task.user_id,
+        job_id=task.job_id,
+        status=ApplicationStatus.IN_PROGRESS,
+        claimed_by_task_id=task.pk,
+    )
+    held.remember_all_stored()
+    held.mark_applied()
+    if rows.update_if(
+        held,
+        where={
+            "user": task.user_id,
+            "job": task.job_id,
+            "status": ApplicationStatus.IN_PROGRESS,
+            "claimed_by_task": task.pk,
+        },
+    ):
+        return
+    application, _ = Application.objects.select_for_update().get_or_create(
+        user_id=task.user_id, job_id=task.job_id
+    )
+    if application.status == ApplicationStatus.PENDING:
+        application.claim(task=task)
+    if application.status == ApplicationStatus.IN_PROGRESS:
+        application.mark_applied()
+        application.save()
 
 
 # --- Sweeps (idempotent; safe with two beat processes: rows are locked with SKIP LOCKED) ------

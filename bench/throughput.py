@@ -31,6 +31,10 @@ POSTINGS = 5_000
 USERS = 50
 PROFILED_POSTINGS = 200
 STEPS = ["open", "login", "fill", "answer", "review"]
+# How often the benchmark, standing in for the user, looks for approvals to give, and counts
+# the submitted tasks.
+POLL_SECONDS = 0.02
+COUNT_SECONDS = 0.1
 
 
 def cpu_seconds_by_group(worker_pids: set[int]) -> dict[str, float]:
@@ -94,13 +98,18 @@ def engine_run(workers, postings: int) -> dict:
     ingest(postings)
     submitted = 0
     deadline = started + 1200
+    counted_at = 0.0
     while submitted < postings:
         if approve_pending() == 0:
-            time.sleep(0.02)
-        submitted = ApplicationTask.objects.filter(state=TaskState.SUBMITTED).count()
-        if time.perf_counter() > deadline:
+            time.sleep(POLL_SECONDS)
+        # Counting is the benchmark's own work, not the engine's: done a few times a second.
+        now = time.perf_counter()
+        if now - counted_at >= COUNT_SECONDS:
+            submitted = ApplicationTask.objects.filter(state=TaskState.SUBMITTED).count()
+            counted_at = now
+        if now > deadline:
             raise AssertionError(f"only {submitted} of {postings} submitted in 20 minutes")
-    wall = time.perf_counter() - started
+    wall = counted_at - started
     cpu_after = cpu_seconds_by_group(worker_pids)
     not_submitted = ApplicationTask.objects.exclude(state=TaskState.SUBMITTED).count()
     assert not_submitted == 0, f"{not_submitted} tasks did not end SUBMITTED"

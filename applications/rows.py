@@ -1,0 +1,128 @@
+"""Single-statement writes for the path every posting takes (claim, each step boundary, each
+transition, the duplicate lock). The ORM builds a query anew on every call, and these statements
+run several times per posting; here each is one round trip, built from the models' own field
+definitions, and writes only the columns that changed."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.db import connection, models
+
+
+class StoredValuesMixin:
+    """Remembers the column values as the database holds them (read, or written by the helpers
+    below), so that a write touches only what changed and cannot overwrite what another writer
+    set meanwhile, such as a pause request."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_stored(dict(zip(field_names, values, strict=True)))
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        names = {self._meta.get_field(name).attname for name in fields} if fields else None
+        self.remember_stored(
+            {
+                field.attname: self.__dict__[field.attname]
+                for field in self._meta.concrete_fields
+                if field.attname in self.__dict__ and (names is None or field.attname in names)
+            }
+        )
+
+    def remember_stored(self, values: dict[str, Any]) -> None:
+        """Note values (by attribute name) as stored. Mutable values are copied: a change made
+        in place must still show as a change."""
+        stored = self.__dict__.setdefault("_stored_values", {})
+        for attname, value in values.items():
+            stored[attname] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+
+    def remember_all_stored(self) -> None:
+        """Take the instance's current values as what its row holds."""
+        self.remember_stored(
+            {
+                field.attname: self.__dict__[field.attname]
+                for field in self._meta.concrete_fields
+                if field.attname in self.__dict__
+            }
+        )
+
+    def unstored_changes(self) -> dict[models.Field, Any]:
+        """The loaded or assigned fields whose value differs from what the database holds (every
+        loaded field for an instance that was never read or written), and the auto_now stamps."""
+        stored = self.__dict__.get("_stored_values")
+        changes = {}
+        for field in self._meta.concrete_fields:
+            if field.primary_key or field.attname not in self.__dict__:
+                continue
+            if getattr(field, "auto_now", False):
+                changes[field] = field.pre_save(self, add=False)
+                continue
+            value = self.__dict__[field.attname]
+            if stored is None or field.attname not in stored or stored[field.attname] != value:
+                changes[field] = value
+        return changes
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def conditional_update(
+    instance: StoredValuesMixin, *, where: dict[str, Any]
+) -> tuple[str, list[Any], dict[models.Field, Any]]:
+    """`UPDATE ... SET <the instance's unstored changes> WHERE <field> = <value> AND ...`, its
+    parameters, and the changes (to pass to `stored` once the statement has matched)."""
+    meta = instance._meta
+    changes = instance.unstored_changes()
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in changes)
+    conditions = " AND ".join(f"{quote(meta.get_field(name).column)} = %s" for name in where)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {conditions}"
+    parameters = [field.get_db_prep_save(value, connection) for field, value in changes.items()]
+    return sql, [*parameters, *where.values()], changes
+
+
+def stored(instance: StoredValuesMixin, changes: dict[models.Field, Any]) -> None:
+    instance.remember_stored({field.attname: value for field, value in changes.items()})
+    if hasattr(instance, "_update_initial_state"):
+        # What django-fsm's ConcurrentTransitionMixin compares against on a later save().
+        instance._update_initial_state()
+
+
+def insert_columns(instance: models.Model) -> tuple[str, list[Any]]:
+    """The column list and the parameters to insert a new instance (its primary key left to the
+    database), with auto_now and auto_now_add stamps applied."""
+    fields = [field for field in instance._meta.concrete_fields if not field.primary_key]
+    parameters = [
+        field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields
+    ]
+    return ", ".join(quote(field.column) for field in fields), parameters
+
+
+def insert_unless_exists(instance: models.Model) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: True when the row went in, False when a unique
+    constraint found one already there (or being inserted by a concurrent transaction)."""
+    columns, parameters = insert_columns(instance)
+    placeholders = ", ".join(["%s"] * len(parameters))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(instance._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+            "ON CONFLICT DO NOTHING RETURNING 1",
+            parameters,
+        )
+        return cursor.fetchone() is not None
+
+
+def update_if(instance: StoredValuesMixin, *, where: dict[str, Any]) -> bool:
+    """Write the instance's unstored changes to the row that matches `where`; False when none
+    does (nothing is written then)."""
+    sql, parameters, changes = conditional_update(instance, where=where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        matched = cursor.rowcount == 1
+    if matched:
+        stored(instance, changes)
+    return matched
