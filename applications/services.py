@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from rest_framework.authtoken.models import Token
@@ -67,12 +67,15 @@ def task_transition(
     actor: str = "system",
     reason: str = "",
     guard: dict[str, Any] | None = None,
+    along: Model | None = None,
     **arguments: Any,
 ) -> ApplicationTask:
     """The one way a task changes state: the django-fsm transition, a time stamp and one event
     row. Raises TransitionNotAllowed when the state does not allow it and ConcurrentTransition
     when another writer changed the state since it was loaded, or when a `guard` column (such
-    as the message id a worker holds) no longer has the given value."""
+    as the message id a worker holds) no longer has the given value. `along`: a new row that
+    belongs to the new state (the approval request of a prepared task), inserted in the same
+    statement."""
     if transition not in TASK_TRANSITIONS:
         raise ValueError(f"Unknown task transition {transition!r}.")
     from_state = task.state
@@ -88,7 +91,8 @@ def task_transition(
         actor=actor,
         reason=reason,
     )
-    if not _save_transition(task, from_state=from_state, event=event, guard=guard or {}):
+    inserts = [event] if along is None else [event, along]
+    if not _save_transition(task, from_state=from_state, inserts=inserts, guard=guard or {}):
         raise ConcurrentTransition(
             f"Task {task.pk} is no longer {from_state} as loaded; another writer changed it."
         )
@@ -100,28 +104,35 @@ def task_transition(
 
 
 def _save_transition(
-    task: ApplicationTask, *, from_state: str, event: TaskEvent, guard: dict[str, Any]
+    task: ApplicationTask, *, from_state: str, inserts: list[Model], guard: dict[str, Any]
 ) -> bool:
-    """Write the changed columns and the event row in one statement: an UPDATE conditional on
-    the state the transition started from (the optimistic lock of ConcurrentTransitionMixin),
-    and an INSERT of the event only when that UPDATE matched. One round trip, atomic without a
-    transaction of its own. Returns whether the row matched."""
-    update, update_parameters, changes = rows.conditional_update(
+    """Write the changed columns and the new rows (the event first) in one statement: an UPDATE
+    conditional on the state the transition started from (the optimistic lock of
+    ConcurrentTransitionMixin), and INSERTs that happen only when that UPDATE matched. One round
+    trip, atomic without a transaction of its own. Returns whether the row matched."""
+    update, parameters, changes = rows.conditional_update(
         task, where={"id": task.pk, "state": from_state, **guard}
     )
-    columns, event_parameters = rows.insert_columns(event)
-    placeholders = ", ".join(["%s"] * len(event_parameters))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH changed AS ({update} RETURNING 1) "
-            f"INSERT INTO {rows.quote(TaskEvent._meta.db_table)} ({columns}) "
-            f"SELECT {placeholders} FROM changed",
-            [*update_parameters, *event_parameters],
+    clauses = [f"changed AS ({update} RETURNING 1)"]
+    for number, instance in enumerate(inserts):
+        columns, values = rows.insert_columns(instance)
+        placeholders = ", ".join(["%s"] * len(values))
+        clauses.append(
+            f"insert{number} AS (INSERT INTO {rows.quote(instance._meta.db_table)} ({columns}) "
+            f"SELECT {placeholders} FROM changed RETURNING id)"
         )
-        matched = cursor.rowcount == 1
-    if matched:
-        rows.stored(task, changes)
-    return matched
+        parameters.extend(values)
+    selects = ", ".join(f"(SELECT id FROM insert{number})" for number in range(len(inserts)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(clauses)} SELECT {selects}", parameters)
+        inserted = cursor.fetchone()
+    if inserted[0] is None:
+        return False
+    rows.stored(task, changes)
+    for instance, pk in zip(inserts, inserted, strict=True):
+        instance.pk = pk
+        instance._state.adding = False
+    return True
 
 
 def task_cancel(*, task: ApplicationTask, actor: str, reason: str = "") -> ApplicationTask:
@@ -526,69 +537,110 @@ class SubmitUnderWay(Exception):
         self.user_id = user_id
 
 
-def _locked_task(task_id: int) -> ApplicationTask | None:
-    """The task, its row locked until the transaction ends."""
+def _read_task(task_id: int, *, lock: bool = False) -> ApplicationTask | None:
+    """The task by id; with `lock`, its row locked until the transaction ends."""
     found = ApplicationTask.objects.raw(
-        f"SELECT * FROM {rows.quote(ApplicationTask._meta.db_table)} WHERE id = %s FOR UPDATE",
+        f"SELECT * FROM {rows.quote(ApplicationTask._meta.db_table)} WHERE id = %s"
+        + (" FOR UPDATE" if lock else ""),
         [task_id],
     )
     return next(iter(found), None)
 
 
+def _locked_task(task_id: int) -> ApplicationTask | None:
+    return _read_task(task_id, lock=True)
+
+
 def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:
-    task_transition(task=task, transition="fail", actor=actor, reason=reason)
-    application_release(task=task)
-    transaction.on_commit(lambda: slots.slot_freed(task.user_id))
+    with transaction.atomic():
+        task_transition(task=task, transition="fail", actor=actor, reason=reason)
+        application_release(task=task)
+        transaction.on_commit(lambda: slots.slot_freed(task.user_id))
+
+
+def _superseded(task: ApplicationTask | None, message_id: str) -> bool:
+    return task is None or bool(task.celery_task_id and task.celery_task_id != message_id)
 
 
 def task_claim_message(
     *, task_id: int, message_id: str, after_submits: bool = True
 ) -> ApplicationTask | None:
-    """Claim a prepare message's task: QUEUED → RUNNING and the (user, posting) lock, in one
-    transaction. A redelivery of the message to a task still RUNNING (its worker died) claims it
-    again from its checkpoint, until TASK_MAX_ATTEMPTS; past that the task fails instead of
-    looping. Returns None when the message is to be dropped.
+    """Claim a prepare message's task: QUEUED → RUNNING, then the (user, posting) lock. The claim
+    is one UPDATE conditional on the state and the message id as read, so of two deliveries of
+    one message only one claims; a worker lost between claim and lock leaves the task RUNNING
+    without the lock, and the redelivery (or the stale sweep) claims it again, lock included.
+    A redelivery of the message to a task still RUNNING (its worker died) claims it again from
+    its checkpoint, until TASK_MAX_ATTEMPTS; past that the task fails instead of looping.
+    Returns None when the message is to be dropped.
 
     `after_submits`: a paused task whose user's approved tasks it yielded to (`yield_to` in its
     checkpoint, written by task_pause) are not all submitted raises SubmitUnderWay instead of
     taking the session slot those submits need; the caller waits and claims again."""
+    task = _read_task(task_id)
+    if _superseded(task, message_id):
+        logger.info("dropped a superseded prepare message %s for task %s", message_id, task_id)
+        return None
+    if task.state == TaskState.RUNNING:
+        return _claim_redelivered(task_id=task_id, message_id=message_id)
+    if task.state != TaskState.QUEUED:
+        logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
+        return None
+    if (
+        after_submits
+        and task.checkpoint.get("yield_to")
+        and ApplicationTask.objects.filter(
+            pk__in=task.checkpoint["yield_to"], state__in=SUBMIT_STATES
+        ).exists()
+    ):
+        raise SubmitUnderWay(task.user_id)
+    try:
+        task_transition(
+            task=task,
+            transition="claim",
+            actor=WORKER_ACTOR,
+            guard={"celery_task_id": task.celery_task_id},
+        )
+    except ConcurrentTransition:
+        logger.info(
+            "dropped a prepare message %s for task %s: changed meanwhile", message_id, task_id
+        )
+        return None
+    return _after_claim(task)
+
+
+def _claim_redelivered(*, task_id: int, message_id: str) -> ApplicationTask | None:
     limit = settings.TASK_MAX_ATTEMPTS
     with transaction.atomic():
         task = _locked_task(task_id)
-        if task is None or (task.celery_task_id and task.celery_task_id != message_id):
-            logger.info("dropped a superseded prepare message %s for task %s", message_id, task_id)
+        if _superseded(task, message_id) or task.state != TaskState.RUNNING:
+            logger.info("dropped a redelivered prepare message %s for task %s", message_id, task_id)
             return None
-        if task.state == TaskState.RUNNING:
-            if task.attempts >= limit:
-                _give_up(
-                    task,
-                    reason=f"Gave up after {task.attempts} attempts: its worker was lost.",
-                    actor=WORKER_ACTOR,
-                )
-                return None
-            task_transition(
-                task=task,
-                transition="requeue",
+        if task.attempts >= limit:
+            _give_up(
+                task,
+                reason=f"Gave up after {task.attempts} attempts: its worker was lost.",
                 actor=WORKER_ACTOR,
-                reason="redelivered: the worker running it was lost",
             )
-        elif task.state != TaskState.QUEUED:
-            logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
             return None
-        elif (
-            after_submits
-            and task.checkpoint.get("yield_to")
-            and ApplicationTask.objects.filter(
-                pk__in=task.checkpoint["yield_to"], state__in=SUBMIT_STATES
-            ).exists()
-        ):
-            raise SubmitUnderWay(task.user_id)
+        task_transition(
+            task=task,
+            transition="requeue",
+            actor=WORKER_ACTOR,
+            reason="redelivered: the worker running it was lost",
+        )
         task_transition(task=task, transition="claim", actor=WORKER_ACTOR)
-        if task.attempts > limit:
-            _give_up(task, reason=f"Gave up after {limit} attempts.", actor=WORKER_ACTOR)
-            return None
-        if not _take_application_lock(task):
-            return None
+        return _after_claim(task)
+
+
+def _after_claim(task: ApplicationTask) -> ApplicationTask | None:
+    """A task just claimed: failed past its attempt limit, else given its (user, posting)
+    lock (or SKIPPED when someone else has it)."""
+    limit = settings.TASK_MAX_ATTEMPTS
+    if task.attempts > limit:
+        _give_up(task, reason=f"Gave up after {limit} attempts.", actor=WORKER_ACTOR)
+        return None
+    if not _take_application_lock(task):
+        return None
     return task
 
 
@@ -695,20 +747,23 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
     return current
 
 
-def task_prepared(*, task: ApplicationTask) -> ApplicationTask:
+def task_prepared(*, task: ApplicationTask, approval: Model) -> ApplicationTask:
     """Every step done: RUNNING → PENDING_APPROVAL, while the row is still this worker's (its
-    message id). The caller adds the approval request in the same transaction."""
+    message id), and its approval request (built, not saved, by approvals.services) inserted in
+    the same statement."""
     try:
         task_transition(
             task=task,
             transition="prepared",
             actor=WORKER_ACTOR,
             guard={"celery_task_id": task.celery_task_id},
+            along=approval,
         )
     except ConcurrentTransition as error:
         raise TaskLost(
             f"Task {task.pk} is no longer running under message {task.celery_task_id}."
         ) from error
+    logger.info("approval requested", extra={"approval_id": approval.pk, "task_id": task.pk})
     transaction.on_commit(lambda: slots.slot_freed(task.user_id))
     return task
 
@@ -803,21 +858,37 @@ class SubmitClaim:
 def task_claim_submit(*, task_id: int, message_id: str) -> SubmitClaim | None:
     """Check a submit message against its row: the task APPROVED (a first submit) or SUBMITTING
     (a redelivery, or a stale submit re-published by the sweep) under this message id. An
-    approved task whose user's session slot is free goes to SUBMITTING in the same transaction.
-    A task redelivered past TASK_MAX_ATTEMPTS fails instead."""
+    approved task whose user's session slot is free goes to SUBMITTING at once, by an UPDATE
+    conditional on the state and message id as read: of two deliveries of one message only
+    one starts, and the other is dropped. A task redelivered past TASK_MAX_ATTEMPTS fails."""
+    task = _read_task(task_id)
+    if task is None or task.celery_task_id != message_id:
+        logger.info("dropped a superseded submit message %s for task %s", message_id, task_id)
+        return None
+    if task.state == TaskState.APPROVED:
+        if session_slot_holders(task=task):
+            return SubmitClaim(task=task, started=False)
+        try:
+            _start_submit(task)
+        except ConcurrentTransition:
+            logger.info(
+                "dropped a submit message %s for task %s: changed meanwhile", message_id, task_id
+            )
+            return None
+        return SubmitClaim(task=task, started=True)
+    if task.state != TaskState.SUBMITTING:
+        logger.info("dropped a submit message for task %s, now %s", task_id, task.state)
+        return None
+    return _claim_submit_again(task_id=task_id, message_id=message_id)
+
+
+def _claim_submit_again(*, task_id: int, message_id: str) -> SubmitClaim | None:
+    """A submit message for a task already SUBMITTING: counted as another attempt."""
     with transaction.atomic():
         task = _locked_task(task_id)
-        if task is None or task.celery_task_id != message_id:
-            logger.info("dropped a superseded submit message %s for task %s", message_id, task_id)
+        if task is None or task.celery_task_id != message_id or task.state != TaskState.SUBMITTING:
+            logger.info("dropped a submit message %s for task %s", message_id, task_id)
             return None
-        if task.state not in (TaskState.APPROVED, TaskState.SUBMITTING):
-            logger.info("dropped a submit message for task %s, now %s", task_id, task.state)
-            return None
-        if task.state == TaskState.APPROVED:
-            if session_slot_holders(task=task):
-                return SubmitClaim(task=task, started=False)
-            _start_submit(task)
-            return SubmitClaim(task=task, started=True)
         attempts = task.checkpoint.get("submit_attempts", 0) + 1
         if attempts > settings.TASK_MAX_ATTEMPTS:
             task_transition(
@@ -835,18 +906,23 @@ def task_claim_submit(*, task_id: int, message_id: str) -> SubmitClaim | None:
 
 
 def _start_submit(task: ApplicationTask) -> None:
+    """APPROVED → SUBMITTING while the row is still this message's."""
     task.checkpoint = {**task.checkpoint, "submit_attempts": 1}
-    task_transition(task=task, transition="start_submit", actor=WORKER_ACTOR)
+    task_transition(
+        task=task,
+        transition="start_submit",
+        actor=WORKER_ACTOR,
+        guard={"celery_task_id": task.celery_task_id},
+    )
 
 
 def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
     """APPROVED → SUBMITTING, recorded (committed) before the final click."""
-    with transaction.atomic():
-        current = _locked_task(task.pk)
-        if current is None or current.state != TaskState.APPROVED:
-            raise TaskLost(f"Task {task.pk} is no longer approved.")
-        _start_submit(current)
-    return current
+    try:
+        _start_submit(task)
+    except ConcurrentTransition as error:
+        raise TaskLost(f"Task {task.pk} is no longer approved.") from error
+    return task
 
 
 def task_submitted(*, task: ApplicationTask) -> ApplicationTask:

@@ -27,16 +27,23 @@ logger = logging.getLogger(__name__)
 TOKEN_BYTES = 32
 
 
-def approval_create(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
-    """The approval request of a task that has just reached PENDING_APPROVAL. Returns it with
-    its token, which is stored only as a hash: this is the one moment it exists in clear."""
+def approval_new(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
+    """The approval request of a task about to reach PENDING_APPROVAL, not yet saved, with its
+    token, which is stored only as a hash: this is the one moment it exists in clear."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    approval = ApprovalRequest.objects.create(
+    approval = ApprovalRequest(
         task=task,
         user_id=task.user_id,
         token_hash=token_hash(token),
         expires_at=timezone.now() + timedelta(seconds=settings.APPROVAL_TTL_SECONDS),
     )
+    return approval, token
+
+
+def approval_create(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
+    """The approval request of a task that is already PENDING_APPROVAL, saved."""
+    approval, token = approval_new(task=task)
+    approval.save()
     logger.info("approval requested", extra={"approval_id": approval.pk, "task_id": task.pk})
     return approval, token
 

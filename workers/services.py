@@ -7,7 +7,6 @@ import time
 
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
 
 from applications import slots
 from applications.models import ApplicationTask, TaskState
@@ -25,7 +24,7 @@ from applications.services import (
     task_step_done,
     task_submitted,
 )
-from approvals.services import approval_create
+from approvals.services import approval_new
 from config import dispatch
 from workers.drivers import StepFailed, get_driver
 from workers.interrupts import interrupts_allowed, interrupts_deferred
@@ -78,10 +77,9 @@ def prepare_application(*, task_id: int, message_id: str) -> str:
             position += 1
             if pause_requested and position < len(remaining):
                 return _pause(task)
+        approval, _ = approval_new(task=task)
         try:
-            with transaction.atomic():
-                prepared = task_prepared(task=task)
-                approval_create(task=prepared)
+            task_prepared(task=task, approval=approval)
         except TaskLost:
             return "lost"
     return "prepared"
