@@ -13,8 +13,16 @@ from django.db import connection, models
 
 class StoredValuesMixin:
     """Remembers the column values as the database holds them (read, or written by the helpers
-    below), so that a write touches only what changed and cannot overwrite what another writer
-    set meanwhile, such as a pause request."""
+    below), and which fields have been assigned since, so that a write touches only what this
+    process changed and cannot overwrite what another writer set meanwhile, such as a pause
+    request. An assigned field is written even when its value looks unchanged: the value read
+    may be stale (a transition that clears a pause request must clear it)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        assigned = self.__dict__.get("_assigned_fields")
+        if assigned is not None:
+            assigned.add(name)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -37,8 +45,10 @@ class StoredValuesMixin:
         """Note values (by attribute name) as stored. Mutable values are copied: a change made
         in place must still show as a change."""
         stored = self.__dict__.setdefault("_stored_values", {})
+        assigned = self.__dict__.setdefault("_assigned_fields", set())
         for attname, value in values.items():
             stored[attname] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+            assigned.discard(attname)
 
     def remember_all_stored(self) -> None:
         """Take the instance's current values as what its row holds."""
@@ -51,9 +61,11 @@ class StoredValuesMixin:
         )
 
     def unstored_changes(self) -> dict[models.Field, Any]:
-        """The loaded or assigned fields whose value differs from what the database holds (every
-        loaded field for an instance that was never read or written), and the auto_now stamps."""
+        """The fields assigned since they were stored or whose value differs from it (a change
+        made in place), every loaded field for an instance that was never read or written, and
+        the auto_now stamps."""
         stored = self.__dict__.get("_stored_values")
+        assigned = self.__dict__.get("_assigned_fields", ())
         changes = {}
         for field in self._meta.concrete_fields:
             if field.primary_key or field.attname not in self.__dict__:
@@ -62,13 +74,55 @@ class StoredValuesMixin:
                 changes[field] = field.pre_save(self, add=False)
                 continue
             value = self.__dict__[field.attname]
-            if stored is None or field.attname not in stored or stored[field.attname] != value:
+            if (
+                stored is None
+                or field.attname in assigned
+                or field.attname not in stored
+                or stored[field.attname] != value
+            ):
                 changes[field] = value
         return changes
 
 
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def read(model: type[models.Model], sql: str, parameters: list[Any]) -> list[models.Model]:
+    """Instances of `model` from a SELECT of its columns (any subset that includes `id`); a
+    selected column that is not a field becomes an attribute. What RawQuerySet does, without
+    its per-query set-up."""
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    order = {field: position for position, field in enumerate(model._meta.concrete_fields)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        names = [column.name for column in cursor.description]
+        found = cursor.fetchall()
+    # Model.from_db wants the fields in the model's order, whatever the SELECT's order.
+    positions = sorted(
+        (position for position, name in enumerate(names) if name in fields),
+        key=lambda position: order[fields[names[position]]],
+    )
+    attnames = [fields[names[position]].attname for position in positions]
+    convert = {
+        position: fields[names[position]].from_db_value
+        for position in positions
+        if hasattr(fields[names[position]], "from_db_value")
+    }
+    extra = [(position, name) for position, name in enumerate(names) if name not in fields]
+    instances = []
+    for row in found:
+        values = [
+            convert[position](row[position], None, connection)
+            if position in convert
+            else row[position]
+            for position in positions
+        ]
+        instance = model.from_db(connection.alias, attnames, values)
+        for position, name in extra:
+            setattr(instance, name, row[position])
+        instances.append(instance)
+    return instances
 
 
 def conditional_update(

@@ -154,10 +154,10 @@ def _requeue_with(
 ) -> ApplicationTask:
     """A transition into QUEUED: a fresh message id on the row, the message published on commit.
     Any older message for the task is dropped by the worker, since its id no longer matches."""
-    with transaction.atomic():
-        task.celery_task_id = dispatch.new_message_id()
-        task_transition(task=task, transition=transition, actor=actor, reason=reason, **arguments)
-        _publish_prepare([task])
+    task.celery_task_id = dispatch.new_message_id()
+    task_transition(task=task, transition=transition, actor=actor, reason=reason, **arguments)
+    # One statement: published at once, or when the caller's transaction commits.
+    _publish_prepare([task])
     return task
 
 
@@ -539,12 +539,13 @@ class SubmitUnderWay(Exception):
 
 def _read_task(task_id: int, *, lock: bool = False) -> ApplicationTask | None:
     """The task by id; with `lock`, its row locked until the transaction ends."""
-    found = ApplicationTask.objects.raw(
+    found = rows.read(
+        ApplicationTask,
         f"SELECT * FROM {rows.quote(ApplicationTask._meta.db_table)} WHERE id = %s"
         + (" FOR UPDATE" if lock else ""),
         [task_id],
     )
-    return next(iter(found), None)
+    return found[0] if found else None
 
 
 def _locked_task(task_id: int) -> ApplicationTask | None:
@@ -722,29 +723,29 @@ def task_pause_requested(*, task: ApplicationTask) -> bool:
 def task_pause(*, task: ApplicationTask) -> ApplicationTask:
     """Yield the slot to approved work: RUNNING → QUEUED with priority 100, re-published under a
     new message id, keeping the checkpoint and the (user, posting) lock."""
-    with transaction.atomic():
-        current = _locked_task(task.pk)
-        if current is None or current.state != TaskState.RUNNING:
-            raise TaskLost(f"Task {task.pk} is no longer running.")
-        # The user's approved work this task yields its session slot to: it resumes once that
-        # is submitted (task_claim_message).
-        yield_to = list(
-            ApplicationTask.objects.filter(user_id=current.user_id, state__in=SUBMIT_STATES)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        current.checkpoint = {**task.checkpoint, "yield_to": yield_to}
-        # Yielding is not a failed attempt: a task paused again and again still resumes.
-        current.attempts = max(0, current.attempts - 1)
+    # The user's approved work this task yields its session slot to: it resumes once that is
+    # submitted (task_claim_message).
+    yield_to = list(
+        ApplicationTask.objects.filter(user_id=task.user_id, state__in=SUBMIT_STATES)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    task.checkpoint = {**task.checkpoint, "yield_to": yield_to}
+    # Yielding is not a failed attempt: a task paused again and again still resumes.
+    task.attempts = max(0, task.attempts - 1)
+    try:
         _requeue_with(
-            current,
+            task,
             transition="requeue",
             actor=WORKER_ACTOR,
             reason="paused for approved work; resumes from its checkpoint",
             boost=True,
+            guard={"celery_task_id": task.celery_task_id},
         )
-        transaction.on_commit(lambda: slots.slot_freed(current.user_id))
-    return current
+    except ConcurrentTransition as error:
+        raise TaskLost(f"Task {task.pk} is no longer running.") from error
+    slots.slot_freed(task.user_id)
+    return task
 
 
 def task_prepared(*, task: ApplicationTask, approval: Model) -> ApplicationTask:
@@ -797,13 +798,12 @@ def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
     # The running tasks, each carrying the number of approved tasks (this one included), in one
     # statement: this runs inside every approval.
     table = rows.quote(ApplicationTask._meta.db_table)
-    everyone_running = list(
-        ApplicationTask.objects.raw(
-            f"SELECT id, user_id, celery_task_id, priority, started_at, pause_requested_at, "
-            f"(SELECT count(*) FROM {table} WHERE state = %s) AS approved "
-            f"FROM {table} WHERE state = %s AND id <> %s ORDER BY priority, started_at DESC",
-            [TaskState.APPROVED, TaskState.RUNNING, task.pk],
-        )
+    everyone_running = rows.read(
+        ApplicationTask,
+        f"SELECT id, user_id, celery_task_id, priority, started_at, pause_requested_at, "
+        f"(SELECT count(*) FROM {table} WHERE state = %s) AS approved "
+        f"FROM {table} WHERE state = %s AND id <> %s ORDER BY priority, started_at DESC",
+        [TaskState.APPROVED, TaskState.RUNNING, task.pk],
     )
     if not everyone_running:
         return []
@@ -827,13 +827,12 @@ def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
 def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
     """Other running tasks of the task's user that hold the session slot it needs; those not
     yet asked to pause are asked now (one may have been claimed after the approval)."""
-    running = list(
-        ApplicationTask.objects.raw(
-            f"SELECT id, celery_task_id, pause_requested_at "
-            f"FROM {rows.quote(ApplicationTask._meta.db_table)} "
-            "WHERE user_id = %s AND state = %s AND id <> %s",
-            [task.user_id, TaskState.RUNNING, task.pk],
-        )
+    running = rows.read(
+        ApplicationTask,
+        f"SELECT id, celery_task_id, pause_requested_at "
+        f"FROM {rows.quote(ApplicationTask._meta.db_table)} "
+        "WHERE user_id = %s AND state = %s AND id <> %s",
+        [task.user_id, TaskState.RUNNING, task.pk],
     )
     if len(running) < settings.MAX_SESSIONS_PER_USER:
         return []

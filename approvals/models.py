@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import ApplicationTask
+from applications.rows import StoredValuesMixin
 
 
 def token_hash(token: str) -> str:
@@ -22,7 +23,7 @@ class ApprovalStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
+class ApprovalRequest(StoredValuesMixin, ConcurrentTransitionMixin, models.Model):
     task = models.OneToOneField(
         ApplicationTask, on_delete=models.CASCADE, related_name="approval_request"
     )

@@ -10,7 +10,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django_fsm import ConcurrentTransition
 
+from applications import rows
 from applications.models import ApplicationTask, TaskState
 from applications.services import (
     application_release,
@@ -48,9 +50,17 @@ def approval_create(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
     return approval, token
 
 
+def _record(approval: ApprovalRequest, transition: str, **arguments: object) -> None:
+    """The approval's django-fsm transition, written as one UPDATE of the columns it changed,
+    conditional on the status it was read with."""
+    from_status = approval.status
+    getattr(approval, transition)(**arguments)
+    if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
+        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+
+
 def _expire(approval: ApprovalRequest, task: ApplicationTask, *, actor: str) -> None:
-    approval.expire()
-    approval.save()
+    _record(approval, "expire")
     if task.state == TaskState.PENDING_APPROVAL:
         task_transition(task=task, transition="expire", actor=actor, reason="approval expired")
         application_release(task=task)
@@ -84,15 +94,13 @@ def approval_decide(
             _expire(approval, task, actor="system:approvals")
             expired = True
         elif approve:
-            approval.approve(by=by)
-            approval.save()
+            _record(approval, "approve", by=by)
             task.celery_task_id = dispatch.new_message_id()
             task_transition(task=task, transition="approve", actor=actor, reason="approved")
             task_request_pause_for(task=task)
             dispatch.publish_submit(task.pk, task.celery_task_id)
         else:
-            approval.reject(by=by)
-            approval.save()
+            _record(approval, "reject", by=by)
             task_transition(task=task, transition="reject", actor=actor, reason="rejected")
             application_release(task=task)
     if expired:

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications.models import ApplicationTask, TaskEvent, TaskPriority, TaskState
@@ -116,6 +117,17 @@ def test_a_transition_writes_only_the_columns_it_changes():
     stored = ApplicationTask.objects.get(pk=task.pk)
     assert (stored.state, stored.attempts) == (TaskState.RUNNING, 1)
     assert stored.checkpoint == {"steps_done": ["open", "fill"]}
+
+
+@pytest.mark.django_db
+def test_a_field_the_transition_sets_is_written_even_when_it_was_read_with_that_value():
+    task = TaskFactory(state=TaskState.RUNNING)
+    loaded = ApplicationTask.objects.get(pk=task.pk)
+    ApplicationTask.objects.filter(pk=task.pk).update(pause_requested_at=timezone.now())
+
+    task_transition(task=loaded, transition="requeue")
+
+    assert ApplicationTask.objects.get(pk=task.pk).pause_requested_at is None
 
 
 @pytest.mark.django_db
