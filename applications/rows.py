@@ -156,20 +156,6 @@ def insert_columns(instance: models.Model) -> tuple[str, list[Any]]:
     return ", ".join(quote(field.column) for field in fields), parameters
 
 
-def insert_unless_exists(instance: models.Model) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING: True when the row went in, False when a unique
-    constraint found one already there (or being inserted by a concurrent transaction)."""
-    columns, parameters = insert_columns(instance)
-    placeholders = ", ".join(["%s"] * len(parameters))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(instance._meta.db_table)} ({columns}) VALUES ({placeholders}) "
-            "ON CONFLICT DO NOTHING RETURNING 1",
-            parameters,
-        )
-        return cursor.fetchone() is not None
-
-
 def update_if(instance: StoredValuesMixin, *, where: dict[str, Any]) -> bool:
     """Write the instance's unstored changes to the row that matches `where`; False when none
     does (nothing is written then)."""

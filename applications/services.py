@@ -577,7 +577,17 @@ def task_claim_message(
     `after_submits`: a paused task whose user's approved tasks it yielded to (`yield_to` in its
     checkpoint, written by task_pause) are not all submitted raises SubmitUnderWay instead of
     taking the session slot those submits need; the caller waits and claims again."""
-    task = _read_task(task_id)
+    # The row, and whether any task it yielded to is still on its way to the click: one read.
+    table = rows.quote(ApplicationTask._meta.db_table)
+    found = rows.read(
+        ApplicationTask,
+        f"SELECT task.*, EXISTS (SELECT 1 FROM {table} yielded WHERE yielded.id IN "
+        "(SELECT jsonb_array_elements_text(task.checkpoint -> 'yield_to')::bigint) "
+        "AND yielded.state = ANY(%s)) AS submit_under_way "
+        f"FROM {table} task WHERE task.id = %s",
+        [list(SUBMIT_STATES), task_id],
+    )
+    task = found[0] if found else None
     if _superseded(task, message_id):
         logger.info("dropped a superseded prepare message %s for task %s", message_id, task_id)
         return None
@@ -586,13 +596,7 @@ def task_claim_message(
     if task.state != TaskState.QUEUED:
         logger.info("dropped a prepare message for task %s, now %s", task_id, task.state)
         return None
-    if (
-        after_submits
-        and task.checkpoint.get("yield_to")
-        and ApplicationTask.objects.filter(
-            pk__in=task.checkpoint["yield_to"], state__in=SUBMIT_STATES
-        ).exists()
-    ):
+    if after_submits and task.submit_under_way:
         raise SubmitUnderWay(task.user_id)
     try:
         task_transition(
@@ -649,10 +653,10 @@ def _take_application_lock(task: ApplicationTask) -> bool:
     """The task's (user, posting) lock: kept when the task already holds it (a paused or
     redelivered task), claimed otherwise. A posting applied to or held by another task makes
     the task SKIPPED."""
-    # Usually nobody has a row for the posting yet: one INSERT takes the lock (the unique
-    # constraint lets one of any concurrent inserts through). Otherwise one read says who holds
-    # it: this task, since before a pause or redelivery, or someone else.
-    taken = rows.insert_unless_exists(
+    # One statement: an INSERT takes the lock when nobody has a row for the posting yet (the
+    # unique constraint lets one of any concurrent inserts through), and a conflicting row
+    # counts when it is this task's lock already, held since before a pause or redelivery.
+    columns, values = rows.insert_columns(
         Application(
             user_id=task.user_id,
             job_id=task.job_id,
@@ -661,16 +665,17 @@ def _take_application_lock(task: ApplicationTask) -> bool:
             claimed_at=timezone.now(),
         )
     )
-    if taken:
-        return True
-    holder = (
-        Application.objects.filter(user_id=task.user_id, job_id=task.job_id)
-        .order_by()
-        .values_list("status", "claimed_by_task_id")
-        .first()
-    )
-    if holder == (ApplicationStatus.IN_PROGRESS, task.pk):
-        return True
+    table = rows.quote(Application._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
+            f"ON CONFLICT (user_id, job_id) DO UPDATE SET claimed_at = {table}.claimed_at "
+            f"WHERE {table}.status = %s "
+            f"AND {table}.claimed_by_task_id = EXCLUDED.claimed_by_task_id RETURNING 1",
+            [*values, ApplicationStatus.IN_PROGRESS],
+        )
+        if cursor.fetchone() is not None:
+            return True
     try:
         with transaction.atomic():
             application_claim(user=task.user, job=task.job, task=task)
@@ -725,11 +730,13 @@ def task_pause(*, task: ApplicationTask) -> ApplicationTask:
     new message id, keeping the checkpoint and the (user, posting) lock."""
     # The user's approved work this task yields its session slot to: it resumes once that is
     # submitted (task_claim_message).
-    yield_to = list(
-        ApplicationTask.objects.filter(user_id=task.user_id, state__in=SUBMIT_STATES)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {rows.quote(ApplicationTask._meta.db_table)} "
+            "WHERE user_id = %s AND state = ANY(%s)",
+            [task.user_id, list(SUBMIT_STATES)],
+        )
+        yield_to = [task_id for (task_id,) in cursor.fetchall()]
     task.checkpoint = {**task.checkpoint, "yield_to": yield_to}
     # Yielding is not a failed attempt: a task paused again and again still resumes.
     task.attempts = max(0, task.attempts - 1)
@@ -817,11 +824,22 @@ def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
     if waiting > settings.RESERVE_SLOTS + yielding + len(chosen):
         others = [other for other in running if other not in chosen]
         chosen.extend(others[:1])
-    if chosen:
-        ApplicationTask.objects.filter(
-            pk__in=[other.pk for other in chosen], state=TaskState.RUNNING
-        ).update(pause_requested_at=timezone.now())
+    _ask_to_pause([other.pk for other in chosen])
     return chosen
+
+
+def _ask_to_pause(task_ids: list[int]) -> None:
+    if not task_ids:
+        return
+    table = rows.quote(ApplicationTask._meta.db_table)
+    # The rows are locked in id order: an approval and a submit of the same user may ask the
+    # same tasks at once, and two statements that lock them in different orders deadlock.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET pause_requested_at = %s WHERE id IN (SELECT id FROM {table} "
+            "WHERE id = ANY(%s) AND state = %s ORDER BY id FOR NO KEY UPDATE)",
+            [timezone.now(), task_ids, TaskState.RUNNING],
+        )
 
 
 def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
@@ -836,11 +854,7 @@ def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
     )
     if len(running) < settings.MAX_SESSIONS_PER_USER:
         return []
-    unasked = [other.pk for other in running if other.pause_requested_at is None]
-    if unasked:
-        ApplicationTask.objects.filter(pk__in=unasked, state=TaskState.RUNNING).update(
-            pause_requested_at=timezone.now()
-        )
+    _ask_to_pause([other.pk for other in running if other.pause_requested_at is None])
     return running
 
 
