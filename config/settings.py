@@ -105,6 +105,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # Parameters bound on the server, and a statement run five times on a connection prepared
+    # there: the engine runs the same few statements for every posting, and PostgreSQL then
+    # parses and plans each once per connection instead of every time. Off behind a pooler in
+    # transaction mode that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 # Celery pool processes keep their database connection across tasks for this long (seconds):
 # opening one per task costs the worker, and PostgreSQL a backend, for every task.
 WORKER_DATABASE_CONN_MAX_AGE = env_int("WORKER_DATABASE_CONN_MAX_AGE", 300)
