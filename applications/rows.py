@@ -6,6 +6,7 @@ definitions, and writes only the columns that changed."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 from django.db import connection, models
@@ -137,6 +138,16 @@ def conditional_update(
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {conditions}"
     parameters = [field.get_db_prep_save(value, connection) for field, value in changes.items()]
     return sql, [*parameters, *where.values()], changes
+
+
+@dataclasses.dataclass
+class ConditionalUpdate:
+    """An UPDATE of `instance`'s unstored changes to the row matching `where`, to run along with
+    another write (applications.services.task_transition); `matched` says whether it did."""
+
+    instance: StoredValuesMixin
+    where: dict[str, Any]
+    matched: bool = dataclasses.field(default=False, init=False)
 
 
 def stored(instance: StoredValuesMixin, changes: dict[models.Field, Any]) -> None:

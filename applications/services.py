@@ -67,15 +67,15 @@ def task_transition(
     actor: str = "system",
     reason: str = "",
     guard: dict[str, Any] | None = None,
-    along: Model | None = None,
+    along: Model | rows.ConditionalUpdate | None = None,
     **arguments: Any,
 ) -> ApplicationTask:
     """The one way a task changes state: the django-fsm transition, a time stamp and one event
     row. Raises TransitionNotAllowed when the state does not allow it and ConcurrentTransition
     when another writer changed the state since it was loaded, or when a `guard` column (such
-    as the message id a worker holds) no longer has the given value. `along`: a new row that
-    belongs to the new state (the approval request of a prepared task), inserted in the same
-    statement."""
+    as the message id a worker holds) no longer has the given value. `along`: a write that
+    belongs to the new state, done in the same statement: a new row (the approval request of a
+    prepared task), or an update of another row (the duplicate lock of a submitted task)."""
     if transition not in TASK_TRANSITIONS:
         raise ValueError(f"Unknown task transition {transition!r}.")
     from_state = task.state
@@ -91,8 +91,8 @@ def task_transition(
         actor=actor,
         reason=reason,
     )
-    inserts = [event] if along is None else [event, along]
-    if not _save_transition(task, from_state=from_state, inserts=inserts, guard=guard or {}):
+    alongside = [event] if along is None else [event, along]
+    if not _save_transition(task, from_state=from_state, alongside=alongside, guard=guard or {}):
         raise ConcurrentTransition(
             f"Task {task.pk} is no longer {from_state} as loaded; another writer changed it."
         )
@@ -104,34 +104,53 @@ def task_transition(
 
 
 def _save_transition(
-    task: ApplicationTask, *, from_state: str, inserts: list[Model], guard: dict[str, Any]
+    task: ApplicationTask,
+    *,
+    from_state: str,
+    alongside: list[Model | rows.ConditionalUpdate],
+    guard: dict[str, Any],
 ) -> bool:
-    """Write the changed columns and the new rows (the event first) in one statement: an UPDATE
-    conditional on the state the transition started from (the optimistic lock of
-    ConcurrentTransitionMixin), and INSERTs that happen only when that UPDATE matched. One round
-    trip, atomic without a transaction of its own. Returns whether the row matched."""
+    """Write the changed columns and the rows alongside (the event first) in one statement: an
+    UPDATE conditional on the state the transition started from (the optimistic lock of
+    ConcurrentTransitionMixin), and INSERTs and UPDATEs that happen only when that UPDATE
+    matched. One round trip, atomic without a transaction of its own. Returns whether the row
+    matched."""
     update, parameters, changes = rows.conditional_update(
         task, where={"id": task.pk, "state": from_state, **guard}
     )
     clauses = [f"changed AS ({update} RETURNING 1)"]
-    for number, instance in enumerate(inserts):
-        columns, values = rows.insert_columns(instance)
-        placeholders = ", ".join(["%s"] * len(values))
-        clauses.append(
-            f"insert{number} AS (INSERT INTO {rows.quote(instance._meta.db_table)} ({columns}) "
-            f"SELECT {placeholders} FROM changed RETURNING id)"
-        )
+    selects = []
+    written = {}
+    for number, write in enumerate(alongside):
+        if isinstance(write, rows.ConditionalUpdate):
+            sql, values, written[number] = rows.conditional_update(
+                write.instance, where=write.where
+            )
+            clauses.append(f"write{number} AS ({sql} AND EXISTS (SELECT FROM changed) RETURNING 1)")
+            selects.append(f"(SELECT count(*) FROM write{number})")
+        else:
+            columns, values = rows.insert_columns(write)
+            placeholders = ", ".join(["%s"] * len(values))
+            clauses.append(
+                f"write{number} AS (INSERT INTO {rows.quote(write._meta.db_table)} ({columns}) "
+                f"SELECT {placeholders} FROM changed RETURNING id)"
+            )
+            selects.append(f"(SELECT id FROM write{number})")
         parameters.extend(values)
-    selects = ", ".join(f"(SELECT id FROM insert{number})" for number in range(len(inserts)))
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(clauses)} SELECT {selects}", parameters)
-        inserted = cursor.fetchone()
-    if inserted[0] is None:
+        cursor.execute(f"WITH {', '.join(clauses)} SELECT {', '.join(selects)}", parameters)
+        results = cursor.fetchone()
+    if results[0] is None:
         return False
     rows.stored(task, changes)
-    for instance, pk in zip(inserts, inserted, strict=True):
-        instance.pk = pk
-        instance._state.adding = False
+    for number, (write, result) in enumerate(zip(alongside, results, strict=True)):
+        if isinstance(write, rows.ConditionalUpdate):
+            write.matched = result == 1
+            if write.matched:
+                rows.stored(write.instance, written[number])
+        else:
+            write.pk = result
+            write._state.adding = False
     return True
 
 
@@ -939,30 +958,18 @@ def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
 
 
 def task_submitted(*, task: ApplicationTask) -> ApplicationTask:
-    """SUBMITTING → SUBMITTED, and the (user, posting) record becomes APPLIED."""
-    with transaction.atomic():
-        try:
-            task_transition(task=task, transition="mark_submitted", actor=WORKER_ACTOR)
-        except ConcurrentTransition as error:
-            raise TaskLost(f"Task {task.pk} is no longer submitting.") from error
-        # A paused task of the user waits for this submit to end (task_claim_message).
-        transaction.on_commit(lambda: slots.submit_ended(task.user_id))
-        _application_mark_applied(task)
-    return task
-
-
-def _application_mark_applied(task: ApplicationTask) -> None:
-    """The (user, posting) record of a submitted task becomes APPLIED. Usually the task holds
-    its lock: one conditional UPDATE, the row stood in for by an instance in that state."""
+    """SUBMITTING → SUBMITTED, and the (user, posting) record becomes APPLIED: usually the task
+    holds its lock, and both are one statement."""
     held = Application(
         user_id=task.user_id,
         job_id=task.job_id,
         status=ApplicationStatus.IN_PROGRESS,
         claimed_by_task_id=task.pk,
     )
+    # A stand-in for the row the task holds: only what mark_applied changes is written.
     held.remember_all_stored()
     held.mark_applied()
-    if rows.update_if(
+    applied = rows.ConditionalUpdate(
         held,
         where={
             "user": task.user_id,
@@ -970,16 +977,30 @@ def _application_mark_applied(task: ApplicationTask) -> None:
             "status": ApplicationStatus.IN_PROGRESS,
             "claimed_by_task": task.pk,
         },
-    ):
-        return
-    application, _ = Application.objects.select_for_update().get_or_create(
-        user_id=task.user_id, job_id=task.job_id
     )
-    if application.status == ApplicationStatus.PENDING:
-        application.claim(task=task)
-    if application.status == ApplicationStatus.IN_PROGRESS:
-        application.mark_applied()
-        application.save()
+    try:
+        task_transition(task=task, transition="mark_submitted", actor=WORKER_ACTOR, along=applied)
+    except ConcurrentTransition as error:
+        raise TaskLost(f"Task {task.pk} is no longer submitting.") from error
+    # A paused task of the user waits for this submit to end (task_claim_message).
+    slots.submit_ended(task.user_id)
+    if not applied.matched:
+        _application_mark_applied(task)
+    return task
+
+
+def _application_mark_applied(task: ApplicationTask) -> None:
+    """The (user, posting) record of a submitted task that did not hold its lock (released by
+    hand, say) becomes APPLIED all the same."""
+    with transaction.atomic():
+        application, _ = Application.objects.select_for_update().get_or_create(
+            user_id=task.user_id, job_id=task.job_id
+        )
+        if application.status == ApplicationStatus.PENDING:
+            application.claim(task=task)
+        if application.status == ApplicationStatus.IN_PROGRESS:
+            application.mark_applied()
+            application.save()
 
 
 # --- Sweeps (idempotent; safe with two beat processes: rows are locked with SKIP LOCKED) ------

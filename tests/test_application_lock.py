@@ -1,17 +1,20 @@
 """The per-user duplicate lock: PENDING → IN_PROGRESS → APPLIED, claimed by compare-and-set."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications.exceptions import DuplicateApplication
-from applications.models import Application, ApplicationStatus
+from applications.models import Application, ApplicationStatus, ApplicationTask, TaskState
 from applications.services import (
     application_claim,
     application_mark_applied,
     application_release,
+    task_submitted,
 )
 from tests.factories import ApplicationFactory, JobPostingFactory, TaskFactory, UserFactory
 
@@ -110,3 +113,34 @@ def test_of_fifty_threads_claiming_one_user_and_job_exactly_one_wins():
     assert outcomes.count("lost") == claimers - 1
     assert Application.objects.filter(user=user, job=job).count() == 1
     assert Application.objects.get(user=user, job=job).status == A.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_a_submitted_task_marks_the_lock_it_holds_applied_and_leaves_its_claim_alone():
+    task = TaskFactory(state=TaskState.SUBMITTING)
+    claimed_at = timezone.now() - timedelta(minutes=5)
+    ApplicationFactory(
+        user=task.user,
+        job=task.job,
+        status=A.IN_PROGRESS,
+        claimed_by_task=task,
+        claimed_at=claimed_at,
+    )
+
+    task_submitted(task=ApplicationTask.objects.get(pk=task.pk))
+
+    application = Application.objects.get(user=task.user, job=task.job)
+    assert (application.status, application.has_been_applied_to) == (A.APPLIED, True)
+    assert (application.claimed_by_task_id, application.claimed_at) == (task.pk, claimed_at)
+    assert ApplicationTask.objects.get(pk=task.pk).state == TaskState.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_submitted_task_whose_lock_row_is_gone_still_records_the_application():
+    task = TaskFactory(state=TaskState.SUBMITTING)
+
+    task_submitted(task=ApplicationTask.objects.get(pk=task.pk))
+
+    application = Application.objects.get(user=task.user, job=task.job)
+    assert (application.status, application.has_been_applied_to) == (A.APPLIED, True)
+    assert application.claimed_by_task_id == task.pk
