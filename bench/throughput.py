@@ -6,8 +6,9 @@ as it is pending, against bare Celery running a chain of two no-op tasks per pos
 Both run on the same Redis with the same worker processes: `main` (two slots), `reserve` (one)
 and `maintenance` (one). The engine's run starts with ingestion (50 users x 100 postings through
 `run_create`) and ends when the last task is SUBMITTED; the benchmark approves through
-`approval_decide`, as the approve endpoint does, polling for pending approvals. The baseline's
-run starts with the first publish and ends when the last chain's second task has run.
+`approval_decide`, as the approve endpoint does, polling for pending approvals. The baseline
+runs first, on a quiet machine; its run starts with the first publish and ends when the last
+chain's second task has run.
 
 Where the time goes: the CPU seconds each process group used during the engine's run
 (PostgreSQL, Redis, workers, the approving benchmark), and, in-process, the queries per posting
