@@ -5,6 +5,7 @@ import logging
 
 from billiard.exceptions import SoftTimeLimitExceeded
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from applications import services as application_services
 from approvals import services as approval_services
@@ -12,6 +13,18 @@ from config import dispatch
 from workers import services
 
 logger = logging.getLogger(__name__)
+
+# A database that went away for a moment (restarted, a connection cut, a deadlock victim): the
+# message is retried after a short wait instead of leaving the task to the stale sweep. A retry
+# is a redelivery as far as the services are concerned: the claim counts it as an attempt and
+# resumes from the checkpoint, and a submit found SUBMITTING asks the site before clicking.
+RETRY_ON_DATABASE_ERRORS = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "retry_jitter": False,
+    "max_retries": 5,
+}
 
 
 def _late_interrupt_ignored(name: str, task_id: int) -> str:
@@ -21,7 +34,7 @@ def _late_interrupt_ignored(name: str, task_id: int) -> str:
     return "done"
 
 
-@shared_task(name=dispatch.PREPARE_TASK, bind=True)
+@shared_task(name=dispatch.PREPARE_TASK, bind=True, **RETRY_ON_DATABASE_ERRORS)
 def prepare_application(self, task_id: int) -> str:
     try:
         return services.prepare_application(task_id=task_id, message_id=self.request.id)
@@ -29,7 +42,7 @@ def prepare_application(self, task_id: int) -> str:
         return _late_interrupt_ignored("prepare", task_id)
 
 
-@shared_task(name=dispatch.SUBMIT_TASK, bind=True)
+@shared_task(name=dispatch.SUBMIT_TASK, bind=True, **RETRY_ON_DATABASE_ERRORS)
 def submit_application(self, task_id: int) -> str:
     try:
         return services.submit_application(task_id=task_id, message_id=self.request.id)

@@ -1,10 +1,11 @@
 """The engine end to end with real workers: prepare, approve, submit; approved work first;
-pause and resume; revoke and requeue; a worker killed mid-task."""
+pause and resume; revoke and requeue; a worker killed mid-task; database connections cut."""
 
 import os
 import signal
 import time
 
+from django.db import connection
 from django.utils import timezone
 
 from applications.models import (
@@ -210,6 +211,38 @@ def test_a_worker_process_killed_mid_task_is_recovered_and_completes_once(engine
         time.sleep(1.5)
         assert tasks_recover_stale()["requeued"] == 1
         task = wait_for_state(task, TaskState.PENDING_APPROVAL, timeout=30)
+    assert task.attempts == 2
+    assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
+    assert sorted(set(step_log(task))) == sorted(STEPS)
+    approve(client, task)
+    task = wait_for_state(task, TaskState.SUBMITTED)
+    assert clicks(task) == 1
+    assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
+
+
+def _cut_other_database_connections() -> int:
+    """Terminate every other session on the test database, as a PostgreSQL restart would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_task_whose_database_connection_is_cut_mid_step_is_retried_and_completes(engine):
+    user, client = make_user("gus")
+    [task] = queue_tasks(user, urls("iota", 1), simulate={"steps": STEPS, "step_seconds": 0.5})
+    wait_until(
+        lambda: len(ApplicationTask.objects.get(pk=task.pk).checkpoint.get("steps_done", [])) >= 1,
+        message="the task is under way",
+    )
+
+    assert _cut_other_database_connections() >= 1
+
+    # The worker's next checkpoint fails; the message is retried and the retry resumes the
+    # task from its checkpoint (a redelivery: a second claim, the first one's step kept).
+    task = wait_for_state(task, TaskState.PENDING_APPROVAL, timeout=20)
     assert task.attempts == 2
     assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
     assert sorted(set(step_log(task))) == sorted(STEPS)
