@@ -178,6 +178,18 @@ def test_a_task_that_does_not_yield_is_revoked_and_requeued(engine):
     assert stuck.attempts == 1
 
 
+def _assert_resumed_once_then_submitted_once(task: ApplicationTask, client) -> None:
+    """A task recovered after losing its worker or its connection: claimed a second time from
+    its checkpoint, every step run, then approved and clicked once, nothing left RUNNING."""
+    assert task.attempts == 2
+    assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
+    assert sorted(set(step_log(task))) == sorted(STEPS)
+    approve(client, task)
+    task = wait_for_state(task, TaskState.SUBMITTED)
+    assert clicks(task) == 1
+    assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
+
+
 def test_a_worker_process_killed_mid_task_is_recovered_and_completes_once(engine, settings):
     user, client = make_user("fay")
     [task] = queue_tasks(user, urls("theta", 1), simulate={"steps": STEPS, "step_seconds": 1.0})
@@ -211,13 +223,7 @@ def test_a_worker_process_killed_mid_task_is_recovered_and_completes_once(engine
         time.sleep(1.5)
         assert tasks_recover_stale()["requeued"] == 1
         task = wait_for_state(task, TaskState.PENDING_APPROVAL, timeout=30)
-    assert task.attempts == 2
-    assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
-    assert sorted(set(step_log(task))) == sorted(STEPS)
-    approve(client, task)
-    task = wait_for_state(task, TaskState.SUBMITTED)
-    assert clicks(task) == 1
-    assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
+    _assert_resumed_once_then_submitted_once(task, client)
 
 
 def _cut_other_database_connections() -> int:
@@ -243,10 +249,4 @@ def test_a_task_whose_database_connection_is_cut_mid_step_is_retried_and_complet
     # The worker's next checkpoint fails; the message is retried and the retry resumes the
     # task from its checkpoint (a redelivery: a second claim, the first one's step kept).
     task = wait_for_state(task, TaskState.PENDING_APPROVAL, timeout=20)
-    assert task.attempts == 2
-    assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
-    assert sorted(set(step_log(task))) == sorted(STEPS)
-    approve(client, task)
-    task = wait_for_state(task, TaskState.SUBMITTED)
-    assert clicks(task) == 1
-    assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
+    _assert_resumed_once_then_submitted_once(task, client)
