@@ -578,6 +578,18 @@ def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:
         transaction.on_commit(lambda: slots.slot_freed(task.user_id))
 
 
+def _transition_while_mine(task: ApplicationTask, transition: str, **arguments: Any) -> None:
+    """A worker's transition, made only while the row still carries the message id the worker
+    was given (ConcurrentTransition otherwise)."""
+    task_transition(
+        task=task,
+        transition=transition,
+        actor=WORKER_ACTOR,
+        guard={"celery_task_id": task.celery_task_id},
+        **arguments,
+    )
+
+
 def _superseded(task: ApplicationTask | None, message_id: str) -> bool:
     return task is None or bool(task.celery_task_id and task.celery_task_id != message_id)
 
@@ -618,12 +630,7 @@ def task_claim_message(
     if after_submits and task.submit_under_way:
         raise SubmitUnderWay(task.user_id)
     try:
-        task_transition(
-            task=task,
-            transition="claim",
-            actor=WORKER_ACTOR,
-            guard={"celery_task_id": task.celery_task_id},
-        )
+        _transition_while_mine(task, "claim")
     except ConcurrentTransition:
         logger.info(
             "dropped a prepare message %s for task %s: changed meanwhile", message_id, task_id
@@ -779,13 +786,7 @@ def task_prepared(*, task: ApplicationTask, approval: Model) -> ApplicationTask:
     message id), and its approval request (built, not saved, by approvals.services) inserted in
     the same statement."""
     try:
-        task_transition(
-            task=task,
-            transition="prepared",
-            actor=WORKER_ACTOR,
-            guard={"celery_task_id": task.celery_task_id},
-            along=approval,
-        )
+        _transition_while_mine(task, "prepared", along=approval)
     except ConcurrentTransition as error:
         raise TaskLost(
             f"Task {task.pk} is no longer running under message {task.celery_task_id}."
@@ -940,12 +941,7 @@ def _claim_submit_again(*, task_id: int, message_id: str) -> SubmitClaim | None:
 def _start_submit(task: ApplicationTask) -> None:
     """APPROVED → SUBMITTING while the row is still this message's."""
     task.checkpoint = {**task.checkpoint, "submit_attempts": 1}
-    task_transition(
-        task=task,
-        transition="start_submit",
-        actor=WORKER_ACTOR,
-        guard={"celery_task_id": task.celery_task_id},
-    )
+    _transition_while_mine(task, "start_submit")
 
 
 def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
