@@ -995,8 +995,7 @@ def _application_mark_applied(task: ApplicationTask) -> None:
         if application.status == ApplicationStatus.PENDING:
             application.claim(task=task)
         if application.status == ApplicationStatus.IN_PROGRESS:
-            application.mark_applied()
-            application.save()
+            application_mark_applied(application=application)
 
 
 # --- Sweeps (idempotent; safe with two beat processes: rows are locked with SKIP LOCKED) ------
