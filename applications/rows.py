@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 from typing import Any
 
 from django.db import connection, models
+from django_fsm import FSMFieldMixin
 
 
 class StoredValuesMixin:
@@ -90,15 +92,20 @@ def quote(name: str) -> str:
 
 
 def read(model: type[models.Model], sql: str, parameters: list[Any]) -> list[models.Model]:
-    """Instances of `model` from a SELECT of its columns (any subset that includes `id`); a
-    selected column that is not a field becomes an attribute. What RawQuerySet does, without
-    its per-query set-up."""
+    """Instances of `model` from a SELECT of its columns (any subset that includes `id` and the
+    django-fsm state fields); a selected column that is not a field becomes an attribute. What
+    RawQuerySet does, without its per-query set-up."""
     fields = {field.column: field for field in model._meta.concrete_fields}
     order = {field: position for position, field in enumerate(model._meta.concrete_fields)}
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         names = [column.name for column in cursor.description]
         found = cursor.fetchall()
+    # ConcurrentTransitionMixin reads the state fields of every new instance: one left out
+    # would be loaded by a query of its own for each row.
+    missing = [column for column in _state_columns(model) if column not in names]
+    if missing:
+        raise ValueError(f"A read of {model.__name__} must select {', '.join(missing)}.")
     # Model.from_db wants the fields in the model's order, whatever the SELECT's order.
     positions = sorted(
         (position for position, name in enumerate(names) if name in fields),
@@ -124,6 +131,13 @@ def read(model: type[models.Model], sql: str, parameters: list[Any]) -> list[mod
             setattr(instance, name, row[position])
         instances.append(instance)
     return instances
+
+
+@functools.cache
+def _state_columns(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(
+        field.column for field in model._meta.concrete_fields if isinstance(field, FSMFieldMixin)
+    )
 
 
 def conditional_update(

@@ -609,13 +609,16 @@ def task_claim_message(
     checkpoint, written by task_pause) are not all submitted raises SubmitUnderWay instead of
     taking the session slot those submits need; the caller waits and claims again."""
     # The row, and whether any task it yielded to is still on its way to the click: one read.
+    # The tasks yielded to are looked up by id, one primary-key lookup each: a scan of the
+    # state index would wade through the entries every task leaves behind on its way through
+    # APPROVED and SUBMITTING.
     table = rows.quote(ApplicationTask._meta.db_table)
     found = rows.read(
         ApplicationTask,
-        f"SELECT task.*, EXISTS (SELECT 1 FROM {table} yielded WHERE yielded.id IN "
-        "(SELECT jsonb_array_elements_text(task.checkpoint -> 'yield_to')::bigint) "
-        "AND yielded.state = ANY(%s)) AS submit_under_way "
-        f"FROM {table} task WHERE task.id = %s",
+        "SELECT task.*, EXISTS (SELECT FROM jsonb_array_elements_text("
+        "COALESCE(task.checkpoint -> 'yield_to', '[]')) AS yielded_to (id) "
+        f"WHERE (SELECT state FROM {table} WHERE id = yielded_to.id::bigint) = ANY(%s)) "
+        f"AS submit_under_way FROM {table} task WHERE task.id = %s",
         [list(SUBMIT_STATES), task_id],
     )
     task = found[0] if found else None
@@ -827,7 +830,7 @@ def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
     table = rows.quote(ApplicationTask._meta.db_table)
     everyone_running = rows.read(
         ApplicationTask,
-        f"SELECT id, user_id, celery_task_id, priority, started_at, pause_requested_at, "
+        f"SELECT id, state, user_id, celery_task_id, priority, started_at, pause_requested_at, "
         f"(SELECT count(*) FROM {table} WHERE state = %s) AS approved "
         f"FROM {table} WHERE state = %s AND id <> %s ORDER BY priority, started_at DESC",
         [TaskState.APPROVED, TaskState.RUNNING, task.pk],
@@ -867,7 +870,7 @@ def session_slot_holders(*, task: ApplicationTask) -> list[ApplicationTask]:
     yet asked to pause are asked now (one may have been claimed after the approval)."""
     running = rows.read(
         ApplicationTask,
-        f"SELECT id, celery_task_id, pause_requested_at "
+        f"SELECT id, state, celery_task_id, pause_requested_at "
         f"FROM {rows.quote(ApplicationTask._meta.db_table)} "
         "WHERE user_id = %s AND state = %s AND id <> %s",
         [task.user_id, TaskState.RUNNING, task.pk],
