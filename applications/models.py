@@ -96,12 +96,20 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
     called by applications.services.task_transition; ConcurrentTransitionMixin adds the loaded
     state to the UPDATE so that of two concurrent writers only one succeeds."""
 
-    run = models.ForeignKey(ApplicationRun, on_delete=models.CASCADE, related_name="tasks")
+    # Every change of state rewrites the row's index entries, several times per posting: an
+    # index that another one already covers is left out (the run by the (run, job) constraint,
+    # the user by task_user_state_idx).
+    run = models.ForeignKey(
+        ApplicationRun, on_delete=models.CASCADE, related_name="tasks", db_index=False
+    )
     job = models.ForeignKey(JobPosting, on_delete=models.PROTECT, related_name="tasks")
     # The run's user, kept on the task so that per-user queries (ownership, session slots)
     # need no join.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_tasks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="application_tasks",
+        db_index=False,
     )
     state = FSMField(default=TaskState.QUEUED, choices=TaskState.choices, protected=True)
     priority = models.PositiveSmallIntegerField(
