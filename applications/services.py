@@ -715,21 +715,26 @@ def _take_application_lock(task: ApplicationTask) -> bool:
     return True
 
 
-def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> bool:
-    """Record a finished step: checkpoint and heartbeat. Returns True when the task has been
-    asked to pause. Raises TaskLost when the row is no longer this worker's."""
+def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> list[int] | None:
+    """Record a finished step: checkpoint and heartbeat. Returns None, or, when the task has
+    been asked to pause, the user's approved tasks it yields to (for task_pause). Raises
+    TaskLost when the row is no longer this worker's."""
     checkpoint = dict(task.checkpoint)
     checkpoint["steps_done"] = [*checkpoint.get("steps_done", []), step]
     checkpoint["values"] = {**checkpoint.get("values", {}), **values}
     now = timezone.now()
+    table = rows.quote(ApplicationTask._meta.db_table)
     # The one statement of a step boundary (a step can take milliseconds): checkpoint and
-    # heartbeat while the row is this worker's, and the pause request read back.
+    # heartbeat while the row is this worker's, and the pause request read back, with what
+    # the pause needs.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {rows.quote(ApplicationTask._meta.db_table)} "
-            "SET checkpoint = %s, heartbeat_at = %s "
+            f"UPDATE {table} task SET checkpoint = %s, heartbeat_at = %s "
             "WHERE id = %s AND state = %s AND celery_task_id = %s "
-            "RETURNING pause_requested_at IS NOT NULL",
+            "RETURNING task.pause_requested_at IS NOT NULL, CASE WHEN "
+            "task.pause_requested_at IS NOT NULL THEN ARRAY(SELECT approved.id FROM "
+            f"{table} approved WHERE approved.user_id = task.user_id "
+            "AND approved.state = ANY(%s)) END",
             [
                 ApplicationTask._meta.get_field("checkpoint").get_db_prep_save(
                     checkpoint, connection
@@ -738,34 +743,38 @@ def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) 
                 task.pk,
                 TaskState.RUNNING,
                 task.celery_task_id,
+                list(SUBMIT_STATES),
             ],
         )
         row = cursor.fetchone()
     if row is None:
         raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
-    (pause_requested,) = row
+    pause_requested, yield_to = row
     task.checkpoint = checkpoint
     task.heartbeat_at = now
     task.remember_stored({"checkpoint": checkpoint, "heartbeat_at": now})
-    return pause_requested
+    return yield_to if pause_requested else None
 
 
 def task_pause_requested(*, task: ApplicationTask) -> bool:
     return ApplicationTask.objects.filter(pk=task.pk, pause_requested_at__isnull=False).exists()
 
 
-def task_pause(*, task: ApplicationTask) -> ApplicationTask:
+def task_pause(*, task: ApplicationTask, yield_to: list[int] | None = None) -> ApplicationTask:
     """Yield the slot to approved work: RUNNING → QUEUED with priority 100, re-published under a
-    new message id, keeping the checkpoint and the (user, posting) lock."""
-    # The user's approved work this task yields its session slot to: it resumes once that is
-    # submitted (task_claim_message).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {rows.quote(ApplicationTask._meta.db_table)} "
-            "WHERE user_id = %s AND state = ANY(%s)",
-            [task.user_id, list(SUBMIT_STATES)],
-        )
-        yield_to = [task_id for (task_id,) in cursor.fetchall()]
+    new message id, keeping the checkpoint and the (user, posting) lock.
+
+    `yield_to`: the user's approved tasks this task yields its session slot to (it resumes once
+    they are submitted, task_claim_message), as task_step_done read them; looked up when not
+    given."""
+    if yield_to is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {rows.quote(ApplicationTask._meta.db_table)} "
+                "WHERE user_id = %s AND state = ANY(%s)",
+                [task.user_id, list(SUBMIT_STATES)],
+            )
+            yield_to = [task_id for (task_id,) in cursor.fetchall()]
     task.checkpoint = {**task.checkpoint, "yield_to": yield_to}
     # Yielding is not a failed attempt: a task paused again and again still resumes.
     task.attempts = max(0, task.attempts - 1)
@@ -897,12 +906,22 @@ def task_claim_submit(*, task_id: int, message_id: str) -> SubmitClaim | None:
     approved task whose user's session slot is free goes to SUBMITTING at once, by an UPDATE
     conditional on the state and message id as read: of two deliveries of one message only
     one starts, and the other is dropped. A task redelivered past TASK_MAX_ATTEMPTS fails."""
-    task = _read_task(task_id)
+    # The row, and how many other tasks of the user run: one read.
+    table = rows.quote(ApplicationTask._meta.db_table)
+    found = rows.read(
+        ApplicationTask,
+        f"SELECT task.*, (SELECT count(*) FROM {table} other WHERE other.user_id = task.user_id "
+        "AND other.state = %s AND other.id <> task.id) AS running_for_user "
+        f"FROM {table} task WHERE task.id = %s",
+        [TaskState.RUNNING, task_id],
+    )
+    task = found[0] if found else None
     if task is None or task.celery_task_id != message_id:
         logger.info("dropped a superseded submit message %s for task %s", message_id, task_id)
         return None
     if task.state == TaskState.APPROVED:
-        if session_slot_holders(task=task):
+        busy = task.running_for_user >= settings.MAX_SESSIONS_PER_USER
+        if busy and session_slot_holders(task=task):
             return SubmitClaim(task=task, started=False)
         try:
             _start_submit(task)

@@ -59,6 +59,20 @@ def _record(approval: ApprovalRequest, transition: str, **arguments: object) -> 
         raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
 
 
+def _decide_with_task(
+    approval: ApprovalRequest, task: ApplicationTask, transition: str, *, by, actor: str
+) -> None:
+    """The decision and the task's transition of the same name (approve, reject), written in
+    one statement: both rows are locked by the caller, so either both change or neither."""
+    from_status = approval.status
+    getattr(approval, transition)(by=by)
+    decided = rows.ConditionalUpdate(approval, where={"id": approval.pk, "status": from_status})
+    reason = {"approve": "approved", "reject": "rejected"}[transition]
+    task_transition(task=task, transition=transition, actor=actor, reason=reason, along=decided)
+    if not decided.matched:
+        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+
+
 def _expire(approval: ApprovalRequest, task: ApplicationTask, *, actor: str) -> None:
     _record(approval, "expire")
     if task.state == TaskState.PENDING_APPROVAL:
@@ -94,14 +108,12 @@ def approval_decide(
             _expire(approval, task, actor="system:approvals")
             expired = True
         elif approve:
-            _record(approval, "approve", by=by)
             task.celery_task_id = dispatch.new_message_id()
-            task_transition(task=task, transition="approve", actor=actor, reason="approved")
+            _decide_with_task(approval, task, "approve", by=by, actor=actor)
             task_request_pause_for(task=task)
             dispatch.publish_submit(task.pk, task.celery_task_id)
         else:
-            _record(approval, "reject", by=by)
-            task_transition(task=task, transition="reject", actor=actor, reason="rejected")
+            _decide_with_task(approval, task, "reject", by=by, actor=actor)
             application_release(task=task)
     if expired:
         raise ApprovalExpired("This approval expired; the application was not submitted.")

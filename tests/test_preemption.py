@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import ApplicationTask, TaskState
-from applications.services import task_request_pause_for
+from applications.services import task_pause, task_request_pause_for, task_step_done
 from tests.factories import TaskFactory, UserFactory
 
 
@@ -49,3 +49,21 @@ def test_a_read_that_leaves_out_the_state_is_refused(db):
 
     with pytest.raises(ValueError, match="must select state"):
         rows.read(ApplicationTask, "SELECT id FROM applications_applicationtask", [])
+
+
+@pytest.mark.django_db
+def test_a_step_boundary_returns_the_approved_work_to_yield_to_only_when_asked_to_pause():
+    running = TaskFactory(state=TaskState.RUNNING, celery_task_id="message-1")
+    approved = TaskFactory(state=TaskState.APPROVED, run=running.run)
+    TaskFactory(state=TaskState.APPROVED)  # another user's: not this task's to yield to
+
+    assert task_step_done(task=running, step="open", values={}) is None
+
+    task_request_pause_for(task=approved)
+    assert task_step_done(task=running, step="login", values={}) == [approved.pk]
+    task_pause(task=running, yield_to=[approved.pk])
+
+    running.refresh_from_db()
+    assert running.state == TaskState.QUEUED
+    assert running.checkpoint["yield_to"] == [approved.pk]
+    assert running.checkpoint["steps_done"] == ["open", "login"]

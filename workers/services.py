@@ -71,12 +71,12 @@ def prepare_application(*, task_id: int, message_id: str) -> str:
                 task_fail(task=task, reason=f"Step {step!r} failed: {error}")
                 return "failed"
             try:
-                pause_requested = task_step_done(task=task, step=step, values=values)
+                yield_to = task_step_done(task=task, step=step, values=values)
             except TaskLost:
                 return "lost"
             position += 1
-            if pause_requested and position < len(remaining):
-                return _pause(task)
+            if yield_to is not None and position < len(remaining):
+                return _pause(task, yield_to)
         approval, _ = approval_new(task=task)
         try:
             task_prepared(task=task, approval=approval)
@@ -101,9 +101,9 @@ def _claim_after_submits(*, task_id: int, message_id: str) -> ApplicationTask | 
             slots.wait_for_submit_ended(busy.user_id, deadline - time.monotonic())
 
 
-def _pause(task: ApplicationTask) -> str:
+def _pause(task: ApplicationTask, yield_to: list[int] | None = None) -> str:
     try:
-        task_pause(task=task)
+        task_pause(task=task, yield_to=yield_to)
     except TaskLost:
         return "lost"
     return "paused"
