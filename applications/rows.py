@@ -133,6 +133,18 @@ def read(model: type[models.Model], sql: str, parameters: list[Any]) -> list[mod
     return instances
 
 
+def get(model: type[models.Model], pk: Any, *, lock: bool = False) -> models.Model | None:
+    """The row with this primary key, or None; with `lock`, locked until the transaction
+    ends (SELECT ... FOR UPDATE)."""
+    found = read(
+        model,
+        f"SELECT * FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s"
+        + (" FOR UPDATE" if lock else ""),
+        [pk],
+    )
+    return found[0] if found else None
+
+
 @functools.cache
 def _state_columns(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(

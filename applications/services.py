@@ -556,19 +556,8 @@ class SubmitUnderWay(Exception):
         self.user_id = user_id
 
 
-def _read_task(task_id: int, *, lock: bool = False) -> ApplicationTask | None:
-    """The task by id; with `lock`, its row locked until the transaction ends."""
-    found = rows.read(
-        ApplicationTask,
-        f"SELECT * FROM {rows.quote(ApplicationTask._meta.db_table)} WHERE id = %s"
-        + (" FOR UPDATE" if lock else ""),
-        [task_id],
-    )
-    return found[0] if found else None
-
-
 def _locked_task(task_id: int) -> ApplicationTask | None:
-    return _read_task(task_id, lock=True)
+    return rows.get(ApplicationTask, task_id, lock=True)
 
 
 def _give_up(task: ApplicationTask, *, reason: str, actor: str) -> None:

@@ -93,13 +93,13 @@ def approval_decide(
     (410), whatever the sweep has done yet."""
     expired = False
     with transaction.atomic():
-        # The request and its task, both rows locked, in one query.
-        approval = (
-            ApprovalRequest.objects.select_for_update(of=("self", "task"))
-            .select_related("task")
-            .get(pk=approval.pk)
-        )
-        task = approval.task
+        # The request and its task, both rows locked, in this order (as the expiry sweep
+        # does).
+        approval = rows.get(ApprovalRequest, approval.pk, lock=True)
+        if approval is None:
+            raise Http404("No approval has this id.")
+        task = rows.get(ApplicationTask, approval.task_id, lock=True)
+        approval.task = task
         if approval.status != ApprovalStatus.PENDING:
             raise ApprovalClosed(
                 f"This approval is already {approval.get_status_display().lower()}."
