@@ -44,12 +44,16 @@ app.autodiscover_tasks()
 
 @signals.worker_process_init.connect
 def keep_database_connections(**_) -> None:
-    """Pool processes reuse their database connection for WORKER_DATABASE_CONN_MAX_AGE."""
+    """Pool processes reuse their database connection for WORKER_DATABASE_CONN_MAX_AGE, without
+    the health check before each reuse (a round trip per task): a connection that has died
+    fails the task's first statement, the message is retried (workers/tasks.py), and before
+    the next task the failed connection is replaced (replace_unusable_connections)."""
     from django.conf import settings
     from django.db import connections
 
     for connection in connections.all():
         connection.settings_dict["CONN_MAX_AGE"] = settings.WORKER_DATABASE_CONN_MAX_AGE
+        connection.settings_dict["CONN_HEALTH_CHECKS"] = False
 
 
 @signals.task_prerun.connect

@@ -50,7 +50,9 @@ def submit_application(self, task_id: int) -> str:
         return _late_interrupt_ignored("submit", task_id)
 
 
-@shared_task(name=dispatch.PUBLISH_TASK)
+# Publishing again is safe: a message for a task that another message already claimed is
+# dropped.
+@shared_task(name=dispatch.PUBLISH_TASK, **RETRY_ON_DATABASE_ERRORS)
 def publish_prepare_messages(task_ids: list[int]) -> int:
     messages = application_services.tasks_prepare_messages(task_ids=task_ids)
     return dispatch.send_prepare_now(messages)
