@@ -34,8 +34,12 @@ def submit_ended(user_id: int) -> None:
 
 
 def _wake(key: str) -> None:
+    # One wake-up at most waits in a key: wake-ups nobody waited for would otherwise pile up
+    # while a user's tasks run, and a later waiter would spin through them, looking at the
+    # slot's holders each time.
     pipeline = _client().pipeline(transaction=False)
     pipeline.lpush(key, 1)
+    pipeline.ltrim(key, 0, 0)
     pipeline.expire(key, WAKE_TTL_SECONDS)
     pipeline.execute()
 

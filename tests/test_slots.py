@@ -25,3 +25,12 @@ def test_a_submit_ending_does_not_wake_a_submit_waiting_for_a_slot():
 
     assert slots.wait_for_slot_freed(9003, 0.1) is False
     assert slots.wait_for_submit_ended(9003, 0.1) is True
+
+
+def test_wake_ups_nobody_waited_for_do_not_pile_up():
+    for _ in range(5):
+        slots.slot_freed(9004)
+
+    assert slots.wait_for_slot_freed(9004, 0.1) is True
+    # The four others were not kept: the next waiter waits for a new one.
+    assert slots.wait_for_slot_freed(9004, 0.1) is False
