@@ -75,10 +75,8 @@ class SimulatedDriver:
         if options.get("fail_at") == step:
             raise StepFailed(f"Simulated failure at step {step!r}.")
         key = SIM_STEP_LOG.format(task_id=task.pk)
-        pipeline = self.redis.pipeline(transaction=False)
-        pipeline.rpush(key, step)
-        pipeline.expire(key, SIM_TTL_SECONDS)
-        pipeline.execute()
+        if self.redis.rpush(key, step) == 1:
+            self.redis.expire(key, SIM_TTL_SECONDS)
         return {step: "done"}
 
     def _first_run(self, task: ApplicationTask, step: str) -> bool:
