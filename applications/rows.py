@@ -176,6 +176,38 @@ class ConditionalUpdate:
     matched: bool = dataclasses.field(default=False, init=False)
 
 
+@dataclasses.dataclass
+class Upsert:
+    """An INSERT of `instance` with an ON CONFLICT clause (`on_conflict`, with its
+    `parameters`), run alone (`execute`) or along with another write
+    (applications.services.task_transition); `matched` says whether it inserted the row or
+    updated the conflicting one."""
+
+    instance: models.Model
+    on_conflict: str
+    parameters: list[Any]
+    matched: bool = dataclasses.field(default=False, init=False)
+
+    def sql(self, *, source: str | None = None) -> tuple[str, list[Any]]:
+        """The statement and its parameters; with `source`, the row is inserted once for each
+        row of that (a CTE's name): not at all when it has none."""
+        columns, values = insert_columns(self.instance)
+        placeholders = ", ".join(["%s"] * len(values))
+        rows = f"SELECT {placeholders} FROM {source}" if source else f"VALUES ({placeholders})"
+        return (
+            f"INSERT INTO {quote(self.instance._meta.db_table)} ({columns}) {rows} "
+            f"ON CONFLICT {self.on_conflict} RETURNING 1",
+            [*values, *self.parameters],
+        )
+
+    def execute(self) -> bool:
+        sql, parameters = self.sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            self.matched = cursor.fetchone() is not None
+        return self.matched
+
+
 def stored(instance: StoredValuesMixin, changes: dict[models.Field, Any]) -> None:
     instance.remember_stored({field.attname: value for field, value in changes.items()})
     if hasattr(instance, "_update_initial_state"):

@@ -67,7 +67,7 @@ def task_transition(
     actor: str = "system",
     reason: str = "",
     guard: dict[str, Any] | None = None,
-    along: Model | rows.ConditionalUpdate | None = None,
+    along: Model | rows.ConditionalUpdate | rows.Upsert | None = None,
     **arguments: Any,
 ) -> ApplicationTask:
     """The one way a task changes state: the django-fsm transition, a time stamp and one event
@@ -75,7 +75,8 @@ def task_transition(
     when another writer changed the state since it was loaded, or when a `guard` column (such
     as the message id a worker holds) no longer has the given value. `along`: a write that
     belongs to the new state, done in the same statement: a new row (the approval request of a
-    prepared task), or an update of another row (the duplicate lock of a submitted task)."""
+    prepared task), an update of another row (the duplicate lock of a submitted task), or an
+    upsert (the duplicate lock of a claimed task)."""
     if transition not in TASK_TRANSITIONS:
         raise ValueError(f"Unknown task transition {transition!r}.")
     from_state = task.state
@@ -107,7 +108,7 @@ def _save_transition(
     task: ApplicationTask,
     *,
     from_state: str,
-    alongside: list[Model | rows.ConditionalUpdate],
+    alongside: list[Model | rows.ConditionalUpdate | rows.Upsert],
     guard: dict[str, Any],
 ) -> bool:
     """Write the changed columns and the rows alongside (the event first) in one statement: an
@@ -127,6 +128,10 @@ def _save_transition(
                 write.instance, where=write.where
             )
             clauses.append(f"write{number} AS ({sql} AND EXISTS (SELECT FROM changed) RETURNING 1)")
+            selects.append(f"(SELECT count(*) FROM write{number})")
+        elif isinstance(write, rows.Upsert):
+            sql, values = write.sql(source="changed")
+            clauses.append(f"write{number} AS ({sql})")
             selects.append(f"(SELECT count(*) FROM write{number})")
         else:
             columns, values = rows.insert_columns(write)
@@ -148,6 +153,8 @@ def _save_transition(
             write.matched = result == 1
             if write.matched:
                 rows.stored(write.instance, written[number])
+        elif isinstance(write, rows.Upsert):
+            write.matched = result == 1
         else:
             write.pk = result
             write._state.adding = False
@@ -621,14 +628,16 @@ def task_claim_message(
         return None
     if after_submits and task.submit_under_way:
         raise SubmitUnderWay(task.user_id)
+    # The claim and the (user, posting) lock in one statement.
+    lock = _application_lock(task)
     try:
-        _transition_while_mine(task, "claim")
+        _transition_while_mine(task, "claim", along=lock)
     except ConcurrentTransition:
         logger.info(
             "dropped a prepare message %s for task %s: changed meanwhile", message_id, task_id
         )
         return None
-    return _after_claim(task)
+    return _after_claim(task, lock)
 
 
 def _claim_redelivered(*, task_id: int, message_id: str) -> ApplicationTask | None:
@@ -655,45 +664,48 @@ def _claim_redelivered(*, task_id: int, message_id: str) -> ApplicationTask | No
         return _after_claim(task)
 
 
-def _after_claim(task: ApplicationTask) -> ApplicationTask | None:
+def _after_claim(task: ApplicationTask, lock: rows.Upsert | None = None) -> ApplicationTask | None:
     """A task just claimed: failed past its attempt limit, else given its (user, posting)
-    lock (or SKIPPED when someone else has it)."""
+    lock (or SKIPPED when someone else has it). `lock`: the lock's INSERT, when it was already
+    made along with the claim."""
     limit = settings.TASK_MAX_ATTEMPTS
     if task.attempts > limit:
         _give_up(task, reason=f"Gave up after {limit} attempts.", actor=WORKER_ACTOR)
         return None
-    if not _take_application_lock(task):
+    if not _take_application_lock(task, lock):
         return None
     return task
 
 
-def _take_application_lock(task: ApplicationTask) -> bool:
-    """The task's (user, posting) lock: kept when the task already holds it (a paused or
-    redelivered task), claimed otherwise. A posting applied to or held by another task makes
-    the task SKIPPED."""
-    # One statement: an INSERT takes the lock when nobody has a row for the posting yet (the
-    # unique constraint lets one of any concurrent inserts through), and a conflicting row
-    # counts when it is this task's lock already, held since before a pause or redelivery.
-    columns, values = rows.insert_columns(
+def _application_lock(task: ApplicationTask) -> rows.Upsert:
+    """The task's (user, posting) lock as one statement: an INSERT takes it when nobody has a
+    row for the posting yet (the unique constraint lets one of any concurrent inserts through),
+    and a conflicting row counts when it is this task's lock already, held since before a pause
+    or redelivery."""
+    table = rows.quote(Application._meta.db_table)
+    return rows.Upsert(
         Application(
             user_id=task.user_id,
             job_id=task.job_id,
             status=ApplicationStatus.IN_PROGRESS,
             claimed_by_task=task,
             claimed_at=timezone.now(),
-        )
+        ),
+        on_conflict=f"(user_id, job_id) DO UPDATE SET claimed_at = {table}.claimed_at "
+        f"WHERE {table}.status = %s AND {table}.claimed_by_task_id = EXCLUDED.claimed_by_task_id",
+        parameters=[ApplicationStatus.IN_PROGRESS],
     )
-    table = rows.quote(Application._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
-            f"ON CONFLICT (user_id, job_id) DO UPDATE SET claimed_at = {table}.claimed_at "
-            f"WHERE {table}.status = %s "
-            f"AND {table}.claimed_by_task_id = EXCLUDED.claimed_by_task_id RETURNING 1",
-            [*values, ApplicationStatus.IN_PROGRESS],
-        )
-        if cursor.fetchone() is not None:
-            return True
+
+
+def _take_application_lock(task: ApplicationTask, lock: rows.Upsert | None = None) -> bool:
+    """The task's (user, posting) lock: kept when the task already holds it (a paused or
+    redelivered task), claimed otherwise. A posting applied to or held by another task makes
+    the task SKIPPED. `lock`: the lock's INSERT, when it was already made."""
+    if lock is None:
+        lock = _application_lock(task)
+        lock.execute()
+    if lock.matched:
+        return True
     try:
         with transaction.atomic():
             application_claim(user=task.user, job=task.job, task=task)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -14,6 +15,8 @@ from applications.services import (
     application_claim,
     application_mark_applied,
     application_release,
+    task_claim_message,
+    task_pause,
     task_submitted,
 )
 from tests.factories import ApplicationFactory, JobPostingFactory, TaskFactory, UserFactory
@@ -144,3 +147,60 @@ def test_a_submitted_task_whose_lock_row_is_gone_still_records_the_application()
     application = Application.objects.get(user=task.user, job=task.job)
     assert (application.status, application.has_been_applied_to) == (A.APPLIED, True)
     assert application.claimed_by_task_id == task.pk
+
+
+def _claim(task: ApplicationTask) -> ApplicationTask | None:
+    return task_claim_message(task_id=task.pk, message_id=task.celery_task_id)
+
+
+def _lock_of(task: ApplicationTask) -> Application:
+    return Application.objects.get(user_id=task.user_id, job_id=task.job_id)
+
+
+@pytest.mark.django_db
+def test_claiming_a_task_takes_its_lock_in_the_same_statement():
+    task = TaskFactory(celery_task_id="message-1")
+
+    with CaptureQueriesContext(connection) as queries:
+        claimed = _claim(task)
+
+    assert claimed.state == TaskState.RUNNING
+    lock = _lock_of(task)
+    assert (lock.status, lock.claimed_by_task_id) == (A.IN_PROGRESS, task.pk)
+    assert len(queries) == 2  # the read, then the claim with its event and lock
+
+
+@pytest.mark.django_db
+def test_a_task_whose_posting_another_task_holds_is_skipped_and_the_lock_kept():
+    holder = TaskFactory(celery_task_id="message-1")
+    _claim(holder)
+    user = holder.user
+    other = TaskFactory(job=holder.job, run__user=user, celery_task_id="message-2")
+
+    assert _claim(other) is None
+
+    other.refresh_from_db()
+    assert other.state == TaskState.SKIPPED
+    assert _lock_of(holder).claimed_by_task_id == holder.pk
+
+
+@pytest.mark.django_db
+def test_a_task_whose_posting_was_applied_to_is_skipped():
+    task = TaskFactory(celery_task_id="message-1")
+    ApplicationFactory(user=task.user, job=task.job, status=A.APPLIED, has_been_applied_to=True)
+
+    assert _claim(task) is None
+
+    task.refresh_from_db()
+    assert task.state == TaskState.SKIPPED
+    assert "applied" in task.events.get(transition="skip").reason.lower()
+
+
+@pytest.mark.django_db
+def test_a_paused_task_claimed_again_keeps_its_lock():
+    task = task_pause(task=_claim(TaskFactory(celery_task_id="message-1")), yield_to=[])
+
+    assert _claim(task) is not None
+
+    assert _lock_of(task).claimed_by_task_id == task.pk
+    assert Application.objects.filter(user_id=task.user_id).count() == 1
