@@ -10,7 +10,7 @@ import dataclasses
 import functools
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django_fsm import FSMFieldMixin
 
 
@@ -87,26 +87,25 @@ class StoredValuesMixin:
         return changes
 
 
+@functools.cache
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def read(model: type[models.Model], sql: str, parameters: list[Any]) -> list[models.Model]:
-    """Instances of `model` from a SELECT of its columns (any subset that includes `id` and the
-    django-fsm state fields); a selected column that is not a field becomes an attribute. What
-    RawQuerySet does, without its per-query set-up."""
+@functools.cache
+def _layout(
+    model: type[models.Model], names: tuple[str, ...]
+) -> tuple[list[int], list[str], dict[int, Any], list[tuple[int, str]]]:
+    """How the columns of a SELECT (`names`) become an instance: the positions of the model's
+    fields in the model's order (as Model.from_db wants them), their attribute names, the
+    converters of those that have one, and the other columns (position, name)."""
     fields = {field.column: field for field in model._meta.concrete_fields}
-    order = {field: position for position, field in enumerate(model._meta.concrete_fields)}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        names = [column.name for column in cursor.description]
-        found = cursor.fetchall()
     # ConcurrentTransitionMixin reads the state fields of every new instance: one left out
     # would be loaded by a query of its own for each row.
     missing = [column for column in _state_columns(model) if column not in names]
     if missing:
         raise ValueError(f"A read of {model.__name__} must select {', '.join(missing)}.")
-    # Model.from_db wants the fields in the model's order, whatever the SELECT's order.
+    order = {field: position for position, field in enumerate(model._meta.concrete_fields)}
     positions = sorted(
         (position for position, name in enumerate(names) if name in fields),
         key=lambda position: order[fields[names[position]]],
@@ -118,15 +117,28 @@ def read(model: type[models.Model], sql: str, parameters: list[Any]) -> list[mod
         if hasattr(fields[names[position]], "from_db_value")
     }
     extra = [(position, name) for position, name in enumerate(names) if name not in fields]
+    return positions, attnames, convert, extra
+
+
+def read(model: type[models.Model], sql: str, parameters: list[Any]) -> list[models.Model]:
+    """Instances of `model` from a SELECT of its columns (any subset that includes `id` and the
+    django-fsm state fields); a selected column that is not a field becomes an attribute. What
+    RawQuerySet does, without its per-query set-up."""
+    database = connections[DEFAULT_DB_ALIAS]
+    with database.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        names = tuple(column.name for column in cursor.description)
+        found = cursor.fetchall()
+    positions, attnames, convert, extra = _layout(model, names)
     instances = []
     for row in found:
         values = [
-            convert[position](row[position], None, connection)
+            convert[position](row[position], None, database)
             if position in convert
             else row[position]
             for position in positions
         ]
-        instance = model.from_db(connection.alias, attnames, values)
+        instance = model.from_db(DEFAULT_DB_ALIAS, attnames, values)
         for position, name in extra:
             setattr(instance, name, row[position])
         instances.append(instance)
