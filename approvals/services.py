@@ -60,7 +60,12 @@ def _record(approval: ApprovalRequest, transition: str, **arguments: object) -> 
 
 
 def _decide_with_task(
-    approval: ApprovalRequest, task: ApplicationTask, transition: str, *, by, actor: str
+    approval: ApprovalRequest,
+    task: ApplicationTask,
+    transition: str,
+    *,
+    by: AbstractBaseUser | None,
+    actor: str,
 ) -> None:
     """The decision and the task's transition of the same name (approve, reject), written in
     one statement: both rows are locked by the caller, so either both change or neither."""
@@ -99,7 +104,8 @@ def approval_decide(
         if approval is None:
             raise Http404("No approval has this id.")
         task = rows.get(ApplicationTask, approval.task_id, lock=True)
-        approval.task = task
+        # Cached as the request's task without assigning it (an assignment would be written).
+        ApprovalRequest.task.field.set_cached_value(approval, task)
         if approval.status != ApprovalStatus.PENDING:
             raise ApprovalClosed(
                 f"This approval is already {approval.get_status_display().lower()}."
