@@ -716,6 +716,16 @@ def _take_application_lock(task: ApplicationTask, lock: rows.Upsert | None = Non
     return True
 
 
+def _submits_of(user: str) -> str:
+    """A SELECT of the ids of a user's tasks on their way to the click (SUBMIT_STATES, its one
+    parameter): the approved work a pausing task yields to. `user`: an SQL expression."""
+    table = rows.quote(ApplicationTask._meta.db_table)
+    return (
+        f"SELECT submit.id FROM {table} submit "
+        f"WHERE submit.user_id = {user} AND submit.state = ANY(%s)"
+    )
+
+
 def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> list[int] | None:
     """Record a finished step: checkpoint and heartbeat. Returns None, or, when the task has
     been asked to pause, the user's approved tasks it yields to (for task_pause). Raises
@@ -733,9 +743,7 @@ def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) 
             f"UPDATE {table} task SET checkpoint = %s, heartbeat_at = %s "
             "WHERE id = %s AND state = %s AND celery_task_id = %s "
             "RETURNING task.pause_requested_at IS NOT NULL, CASE WHEN "
-            "task.pause_requested_at IS NOT NULL THEN ARRAY(SELECT approved.id FROM "
-            f"{table} approved WHERE approved.user_id = task.user_id "
-            "AND approved.state = ANY(%s)) END",
+            f"task.pause_requested_at IS NOT NULL THEN ARRAY({_submits_of('task.user_id')}) END",
             [
                 ApplicationTask._meta.get_field("checkpoint").get_db_prep_save(
                     checkpoint, connection
@@ -770,11 +778,7 @@ def task_pause(*, task: ApplicationTask, yield_to: list[int] | None = None) -> A
     given."""
     if yield_to is None:
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id FROM {rows.quote(ApplicationTask._meta.db_table)} "
-                "WHERE user_id = %s AND state = ANY(%s)",
-                [task.user_id, list(SUBMIT_STATES)],
-            )
+            cursor.execute(_submits_of("%s"), [task.user_id, list(SUBMIT_STATES)])
             yield_to = [task_id for (task_id,) in cursor.fetchall()]
     task.checkpoint = {**task.checkpoint, "yield_to": yield_to}
     # Yielding is not a failed attempt: a task paused again and again still resumes.
