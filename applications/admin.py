@@ -83,7 +83,17 @@ def _task_action(
 
 @admin.register(ApplicationTask)
 class ApplicationTaskAdmin(admin.ModelAdmin):
-    list_display = ["id", "job", "user", "run", "state", "priority", "attempts", "state_changed_at"]
+    list_display = [
+        "id",
+        "job",
+        "user",
+        "run",
+        "state",
+        "waits_for_session",
+        "priority",
+        "attempts",
+        "state_changed_at",
+    ]
     list_filter = ["state", "priority", "job__ats"]
     search_fields = ["job__company", "job__title", "user__username", "celery_task_id"]
     list_select_related = ["job", "user", "run"]
@@ -100,6 +110,11 @@ class ApplicationTaskAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [TaskEventInline]
+
+    @admin.display(boolean=True, description="waits for a session")
+    def waits_for_session(self, task: ApplicationTask) -> bool:
+        return task.waits_for_session
+
     actions = [
         _task_action(services.task_cancel, "cancel"),
         _task_action(services.task_retry, "retry"),

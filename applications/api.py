@@ -28,6 +28,7 @@ class JobOutput(serializers.Serializer):
 
 class TaskOutput(serializers.ModelSerializer):
     job = JobOutput()
+    waits_for_session = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = ApplicationTask
@@ -36,6 +37,7 @@ class TaskOutput(serializers.ModelSerializer):
             "run",
             "job",
             "state",
+            "waits_for_session",
             "priority",
             "attempts",
             "last_error",

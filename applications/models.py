@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -118,7 +119,13 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
     checkpoint = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
-    celery_task_id = models.CharField(max_length=64, blank=True, default="")
+    celery_task_id = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="The id of the task's one live message. Empty while the task is queued and "
+        "waits for a free session of its user (no message published yet).",
+    )
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -142,6 +149,19 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
             models.Index(fields=["state", "-priority", "queued_at"], name="task_next_idx"),
             # Per-user views and session-slot counts.
             models.Index(fields=["user", "state"], name="task_user_state_idx"),
+            # A user's tasks waiting for a free session, next first; and those holding one
+            # (running, or queued with a message): what a session dispatch reads.
+            models.Index(
+                fields=["user", "-priority", "queued_at", "id"],
+                name="task_waiting_idx",
+                condition=Q(state=TaskState.QUEUED, celery_task_id=""),
+            ),
+            models.Index(
+                fields=["user"],
+                name="task_session_idx",
+                condition=Q(state=TaskState.RUNNING)
+                | (Q(state=TaskState.QUEUED) & ~Q(celery_task_id="")),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,6 +170,12 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
     @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def waits_for_session(self) -> bool:
+        """Queued without a message: the user's sessions are all in use, and this task is
+        published when one is given back."""
+        return self.state == TaskState.QUEUED and not self.celery_task_id
 
     @transition(field=state, source=TaskState.QUEUED, target=TaskState.RUNNING)
     def claim(self) -> None:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Count, Model, Q
+from django.db.models import Count, Exists, Model, OuterRef, Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from rest_framework.authtoken.models import Token
@@ -56,6 +56,67 @@ TASK_TRANSITIONS = frozenset(
     }
 )
 
+# The message id of a queued task that waits for a free session of its user: it has no message
+# in the broker yet (see "Sessions" below).
+WAITING = ""
+# The states in which a task holds one of its user's sessions, or has a message that will take
+# one: running, or queued with a message.
+SESSION_STATES = frozenset({TaskState.QUEUED, TaskState.RUNNING})
+
+
+@dataclass
+class SessionDispatch:
+    """The user's waiting tasks that their free sessions allow get message ids, next by
+    priority then age (`messages`: (task id, message id, priority), for publishing). Run alone
+    (tasks_dispatch_waiting) or along with the transition of the task that gives its session
+    back (`leaving`), which the statement's snapshot still shows holding it."""
+
+    user_id: int
+    leaving: int | None = None
+    messages: list[tuple[int, str, int]] = field(default_factory=list)
+
+    def sql(self, *, source: str | None = None) -> tuple[str, list[Any]]:
+        """The statement as CTEs ending in one named `{name}` (to format in), returning the
+        dispatched rows; with `source` (a CTE's name), only when that has a row. Its parameters
+        follow."""
+        table = rows.quote(ApplicationTask._meta.db_table)
+        # `holding`: the user's tasks that hold a session or whose message will take one. Run
+        # alone, the dispatch locks them FOR SHARE, so that the transition of one of them that
+        # is in flight is waited for and read as committed: a dispatch run on commit of new
+        # work would otherwise see a task still running whose own dispatch, in the statement
+        # that ends it, missed that work. Along with a transition it takes no such lock (two
+        # tasks of one user ending at once would wait on each other). `next`: the waiting
+        # tasks the free sessions allow, locked so that two dispatches never take one.
+        lock = "" if self.leaving else " FOR SHARE"
+        sql = (
+            f"holding AS (SELECT id FROM {table} WHERE user_id = %s AND id <> %s "
+            f"AND (state = %s OR (state = %s AND celery_task_id <> %s)){lock}), "
+            f"next AS (SELECT id FROM {table} WHERE user_id = %s AND state = %s "
+            "AND celery_task_id = %s ORDER BY priority DESC, queued_at, id "
+            "LIMIT GREATEST(0, %s - (SELECT count(*) FROM holding)) FOR UPDATE), "
+            f"{{name}} AS (UPDATE {table} task SET celery_task_id = gen_random_uuid()::text, "
+            "queued_at = %s WHERE task.id = ANY(ARRAY(SELECT id FROM next))"
+            + (f" AND EXISTS (SELECT FROM {source})" if source else "")
+            + " RETURNING task.id, task.celery_task_id, task.priority)"
+        )
+        parameters = [
+            self.user_id,
+            self.leaving or 0,
+            TaskState.RUNNING,
+            TaskState.QUEUED,
+            WAITING,
+            self.user_id,
+            TaskState.QUEUED,
+            WAITING,
+            settings.MAX_SESSIONS_PER_USER,
+            timezone.now(),
+        ]
+        return sql, parameters
+
+
+# A write made in the same statement as a task's transition (task_transition's `along`).
+Along = Model | rows.ConditionalUpdate | rows.Upsert | SessionDispatch
+
 
 # --- Task state ---------------------------------------------------------------------------------
 
@@ -67,7 +128,7 @@ def task_transition(
     actor: str = "system",
     reason: str = "",
     guard: dict[str, Any] | None = None,
-    along: Model | rows.ConditionalUpdate | rows.Upsert | None = None,
+    along: Along | list[Along] | None = None,
     **arguments: Any,
 ) -> ApplicationTask:
     """The one way a task changes state: the django-fsm transition, a time stamp and one event
@@ -76,7 +137,8 @@ def task_transition(
     as the message id a worker holds) no longer has the given value. `along`: a write that
     belongs to the new state, done in the same statement: a new row (the approval request of a
     prepared task), an update of another row (the duplicate lock of a submitted task), or an
-    upsert (the duplicate lock of a claimed task)."""
+    upsert (the duplicate lock of a claimed task), or a SessionDispatch (the user's next
+    waiting task, when this one gives its session back); or a list of those."""
     if transition not in TASK_TRANSITIONS:
         raise ValueError(f"Unknown task transition {transition!r}.")
     from_state = task.state
@@ -92,7 +154,7 @@ def task_transition(
         actor=actor,
         reason=reason,
     )
-    alongside = [event] if along is None else [event, along]
+    alongside = [event, *(along if isinstance(along, list) else [along] if along else [])]
     if not _save_transition(task, from_state=from_state, alongside=alongside, guard=guard or {}):
         raise ConcurrentTransition(
             f"Task {task.pk} is no longer {from_state} as loaded; another writer changed it."
@@ -101,6 +163,13 @@ def task_transition(
         "task state changed",
         extra={"task_id": task.pk, "from": from_state, "to": task.state, "actor": actor},
     )
+    dispatched = [write for write in alongside if isinstance(write, SessionDispatch)]
+    for write in dispatched:
+        dispatch.publish_prepare(write.messages)
+    if from_state in SESSION_STATES and task.state not in SESSION_STATES and not dispatched:
+        # The task no longer holds (or waits for) one of its user's sessions: the user's next
+        # waiting task may go, once this change is committed.
+        _dispatch_on_commit(task.user_id)
     return task
 
 
@@ -108,7 +177,7 @@ def _save_transition(
     task: ApplicationTask,
     *,
     from_state: str,
-    alongside: list[Model | rows.ConditionalUpdate | rows.Upsert],
+    alongside: list[Model | Along],
     guard: dict[str, Any],
 ) -> bool:
     """Write the changed columns and the rows alongside (the event first) in one statement: an
@@ -133,6 +202,13 @@ def _save_transition(
             sql, values = write.sql(source="changed")
             clauses.append(f"write{number} AS ({sql})")
             selects.append(f"(SELECT count(*) FROM write{number})")
+        elif isinstance(write, SessionDispatch):
+            sql, values = write.sql(source="changed")
+            clauses.append(sql.format(name=f"write{number}"))
+            selects.append(
+                f"(SELECT json_agg(json_build_array(id, celery_task_id, priority)) "
+                f"FROM write{number})"
+            )
         else:
             columns, values = rows.insert_columns(write)
             placeholders = ", ".join(["%s"] * len(values))
@@ -155,6 +231,8 @@ def _save_transition(
                 rows.stored(write.instance, written[number])
         elif isinstance(write, rows.Upsert):
             write.matched = result == 1
+        elif isinstance(write, SessionDispatch):
+            write.messages = [tuple(message) for message in result or []]
         else:
             write.pk = result
             write._state.adding = False
@@ -176,23 +254,38 @@ def _publish_prepare(tasks: list[ApplicationTask]) -> None:
 
 
 def _requeue_with(
-    task: ApplicationTask, *, transition: str, actor: str, reason: str, **arguments: Any
+    task: ApplicationTask,
+    *,
+    transition: str,
+    actor: str,
+    reason: str,
+    waits: bool = False,
+    **arguments: Any,
 ) -> ApplicationTask:
-    """A transition into QUEUED: a fresh message id on the row, the message published on commit.
-    Any older message for the task is dropped by the worker, since its id no longer matches."""
-    task.celery_task_id = dispatch.new_message_id()
+    """A transition into QUEUED. A task that held its user's session (paused, or found stale)
+    keeps it: a fresh message id on the row, the message published on commit. `waits`: a task
+    queued again by its user waits for a free session of theirs, like newly ingested work. Any
+    older message for the task is dropped by the worker, since its id no longer matches."""
+    task.celery_task_id = WAITING if waits else dispatch.new_message_id()
     task_transition(task=task, transition=transition, actor=actor, reason=reason, **arguments)
-    # One statement: published at once, or when the caller's transaction commits.
-    _publish_prepare([task])
+    if waits:
+        _dispatch_on_commit(task.user_id)
+    else:
+        # One statement: published at once, or when the caller's transaction commits.
+        _publish_prepare([task])
     return task
 
 
 def task_retry(*, task: ApplicationTask, actor: str) -> ApplicationTask:
-    return _requeue_with(task, transition="retry", actor=actor, reason="retried by user")
+    return _requeue_with(
+        task, transition="retry", actor=actor, reason="retried by user", waits=True
+    )
 
 
 def task_resume(*, task: ApplicationTask, actor: str) -> ApplicationTask:
-    return _requeue_with(task, transition="resume", actor=actor, reason="resumed by user")
+    return _requeue_with(
+        task, transition="resume", actor=actor, reason="resumed by user", waits=True
+    )
 
 
 def task_boost(*, task: ApplicationTask, actor: str) -> ApplicationTask:
@@ -200,11 +293,16 @@ def task_boost(*, task: ApplicationTask, actor: str) -> ApplicationTask:
     event all the same, so that the task's history says why it jumped the line."""
     message_id = dispatch.new_message_id()
     with transaction.atomic():
-        # A conditional UPDATE: a task claimed meanwhile is not boosted behind the worker's back.
-        # The boosted message replaces the normal one, which the worker will drop.
-        boosted = ApplicationTask.objects.filter(pk=task.pk, state=TaskState.QUEUED).update(
+        # Conditional UPDATEs: a task claimed meanwhile is not boosted behind the worker's back.
+        # A published task's boosted message replaces the normal one, which the worker will
+        # drop; a task waiting for its user's session becomes the next of theirs to go.
+        queued = ApplicationTask.objects.filter(pk=task.pk, state=TaskState.QUEUED)
+        boosted = queued.exclude(celery_task_id=WAITING).update(
             priority=TaskPriority.BOOSTED, celery_task_id=message_id
         )
+        published = boosted == 1
+        if not published:
+            boosted = queued.filter(celery_task_id=WAITING).update(priority=TaskPriority.BOOSTED)
         if boosted != 1:
             current = ApplicationTask.objects.get(pk=task.pk)
             raise TaskActionNotAllowed(
@@ -218,8 +316,43 @@ def task_boost(*, task: ApplicationTask, actor: str) -> ApplicationTask:
             actor=actor,
             reason="boosted by user",
         )
-        dispatch.publish_prepare([(task.pk, message_id, TaskPriority.BOOSTED)])
+        if published:
+            dispatch.publish_prepare([(task.pk, message_id, TaskPriority.BOOSTED)])
     return ApplicationTask.objects.select_related("job").get(pk=task.pk)
+
+
+# --- Sessions -------------------------------------------------------------------------------------
+#
+# A user has at most MAX_SESSIONS_PER_USER browser sessions at once (DESIGN.md, "Slots"), so the
+# broker holds at most that many prepare messages of theirs: a queued task either has its
+# message (`celery_task_id`) or waits in the database without one (WAITING) until a session of
+# its user frees. The broker's queue therefore interleaves users: one user's 10,000 postings do
+# not hold everyone else's back, and an approval seldom finds its user's session taken by the
+# next posting in line. A paused task keeps its user's session (its message is published at
+# once); it resumes before the user's waiting work.
+
+
+def tasks_dispatch_waiting(*, user_id: int) -> int:
+    """Publish as many of the user's waiting tasks as their free sessions allow (on commit of
+    the caller's transaction). Run whenever a session may have freed; idempotent, and safe at
+    any time. Returns how many were published."""
+    write = SessionDispatch(user_id=user_id)
+    sql, parameters = write.sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {sql.format(name='dispatched')} "
+            "SELECT id, celery_task_id, priority FROM dispatched",
+            parameters,
+        )
+        write.messages = cursor.fetchall()
+    dispatch.publish_prepare(write.messages)
+    return len(write.messages)
+
+
+def _dispatch_on_commit(user_id: int) -> None:
+    """The user's waiting tasks are looked at once the caller's transaction commits (when they
+    can be seen by every worker)."""
+    transaction.on_commit(lambda: tasks_dispatch_waiting(user_id=user_id))
 
 
 # --- The per-user duplicate lock ------------------------------------------------------------------
@@ -453,12 +586,12 @@ def _ingest(
                     user=user,
                     queued_at=now,
                     state_changed_at=now,
-                    celery_task_id=dispatch.new_message_id(),
+                    celery_task_id=WAITING,
                 )
                 for job in accepted
             ]
         )
-        _publish_prepare(result.tasks)
+        _dispatch_on_commit(user.pk)
     logger.info(
         "ingested postings",
         extra={
@@ -496,10 +629,8 @@ def job_apply(*, user: AbstractBaseUser, job: JobPosting) -> ApplicationTask:
                 detail=f"An application to {_label(job)} is already queued.",
             )
         run = ApplicationRun.objects.create(user=user, name=f"Apply to {_label(job)}")
-        task = ApplicationTask.objects.create(
-            run=run, job=job, user=user, celery_task_id=dispatch.new_message_id()
-        )
-        _publish_prepare([task])
+        task = ApplicationTask.objects.create(run=run, job=job, user=user, celery_task_id=WAITING)
+        _dispatch_on_commit(user.pk)
         return task
 
 
@@ -587,7 +718,7 @@ def _transition_while_mine(task: ApplicationTask, transition: str, **arguments: 
 
 
 def _superseded(task: ApplicationTask | None, message_id: str) -> bool:
-    return task is None or bool(task.celery_task_id and task.celery_task_id != message_id)
+    return task is None or task.celery_task_id != message_id
 
 
 def task_claim_message(
@@ -803,7 +934,9 @@ def task_prepared(*, task: ApplicationTask, approval: Model) -> ApplicationTask:
     message id), and its approval request (built, not saved, by approvals.services) inserted in
     the same statement."""
     try:
-        _transition_while_mine(task, "prepared", along=approval)
+        # The user's next waiting task gets the session back in the same statement.
+        next_task = SessionDispatch(user_id=task.user_id, leaving=task.pk)
+        _transition_while_mine(task, "prepared", along=[approval, next_task])
     except ConcurrentTransition as error:
         raise TaskLost(
             f"Task {task.pk} is no longer running under message {task.celery_task_id}."
@@ -1082,7 +1215,8 @@ def tasks_recover_stale(*, limit: int = 500) -> dict[str, int]:
 
 def tasks_reconcile_queued(*, broker_message_ids: set[str], limit: int = 1000) -> int:
     """Tasks QUEUED (or APPROVED) longer than RECONCILE_AFTER_SECONDS whose message the broker
-    does not hold are published again: the broker may lose messages, the database may not."""
+    does not hold are published again: the broker may lose messages, the database may not.
+    Users whose tasks wait that long with no session in use get their next ones published."""
     before = timezone.now() - timedelta(seconds=settings.RECONCILE_AFTER_SECONDS)
     approved = 0
     with transaction.atomic():
@@ -1097,7 +1231,7 @@ def tasks_reconcile_queued(*, broker_message_ids: set[str], limit: int = 1000) -
             approved += 1
     candidates = list(
         ApplicationTask.objects.filter(state=TaskState.QUEUED, queued_at__lt=before)
-        .exclude(celery_task_id__in=broker_message_ids)
+        .exclude(celery_task_id__in=[*broker_message_ids, WAITING])
         .values_list("pk", flat=True)[:limit]
     )
     republished: list[tuple[int, str, int]] = []
@@ -1111,19 +1245,41 @@ def tasks_reconcile_queued(*, broker_message_ids: set[str], limit: int = 1000) -
             ApplicationTask.objects.filter(pk=task.pk).update(celery_task_id=message_id)
             republished.append((task.pk, message_id, task.priority))
         dispatch.publish_prepare(republished)
-    if republished or approved:
+    dispatched = sum(
+        tasks_dispatch_waiting(user_id=user_id) for user_id in _users_left_waiting(before, limit)
+    )
+    if republished or approved or dispatched:
         logger.warning(
-            "re-published %d queued and %d approved task(s) missing from the broker",
+            "re-published %d queued and %d approved task(s) missing from the broker; "
+            "published %d task(s) left waiting for a free session",
             len(republished),
             approved,
+            dispatched,
         )
-    return len(republished) + approved
+    return len(republished) + approved + dispatched
+
+
+def _users_left_waiting(before: Any, limit: int) -> list[int]:
+    """Users with tasks waiting since before `before` and no session in use: their dispatch was
+    lost (a publish that failed, a worker gone between its task's end and the dispatch)."""
+    holding = ApplicationTask.objects.filter(user_id=OuterRef("user_id")).filter(
+        Q(state=TaskState.RUNNING) | (Q(state=TaskState.QUEUED) & ~Q(celery_task_id=WAITING))
+    )
+    return list(
+        ApplicationTask.objects.filter(
+            state=TaskState.QUEUED, celery_task_id=WAITING, queued_at__lt=before
+        )
+        .filter(~Exists(holding))
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[:limit]
+    )
 
 
 def tasks_prepare_messages(*, task_ids: list[int]) -> list[tuple[int, str, int]]:
     """The prepare messages of the still-QUEUED tasks among `task_ids` (for a fan-out publish)."""
     return list(
-        ApplicationTask.objects.filter(pk__in=task_ids, state=TaskState.QUEUED).values_list(
-            "pk", "celery_task_id", "priority"
-        )
+        ApplicationTask.objects.filter(pk__in=task_ids, state=TaskState.QUEUED)
+        .exclude(celery_task_id=WAITING)
+        .values_list("pk", "celery_task_id", "priority")
     )

@@ -4,9 +4,12 @@ consumes `default` busy and 10,000 normal tasks queued, against plain FIFO Celer
     .venv/bin/python bench/approval_latency.py --out bench/results/approval_latency.json
 
 The engine runs as in production: `main` (approvals + default, two slots), `reserve`
-(approvals only, one slot), `maintenance`. Every approved task's user has a task of their own
-running (simulated, 50 ms steps), so each approval goes through the pause path: the submit
-waits for that user's session slot, which the running task yields at its next step boundary.
+(approvals only, one slot), `maintenance`. The queued normal tasks belong to as many users, one
+each, so that the broker holds them all (a user's work beyond their one session waits in the
+database). Every approved task's user has a task of their own running (simulated, 50 ms steps,
+boosted past the queue so that it starts), so each approval goes through the pause path: the
+submit waits for that user's session slot, which the running task yields at its next step
+boundary.
 
 The baseline uses the same workers and simulated tasks with no priority and no preemption: the
 approved task's submit message joins the `default` queue behind 100 normal tasks, first in,
@@ -30,7 +33,6 @@ LONG_TASK_STEPS = 3000
 BASELINE_DEPTH = 100
 BASELINE_APPROVALS = 10
 BASELINE_CAP_S = 60.0
-OTHER_USERS = 20
 
 
 def make_user(name: str):
@@ -79,28 +81,35 @@ def wait_for_pending(task_ids: list[int]) -> None:
     )
 
 
-def queue_normal_work(depth: int) -> list[int]:
-    """`depth` normal tasks (the default simulated steps, 50 ms each) over other users, and
-    wait until the broker holds them all."""
+def queue_normal_work(depth: int, prefix: str = "other") -> list[int]:
+    """`depth` normal tasks (the default simulated steps, 50 ms each), one for each of `depth`
+    other users, so that the broker holds `depth` prepare messages (a user's work beyond their
+    one session waits in the database); published together, and waited for until the broker
+    holds them all."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from applications.models import ApplicationTask, TaskState
+    from applications.services import run_create
     from workers.processes import wait_until
 
-    users = min(OTHER_USERS, depth)
-    task_ids: list[int] = []
-    for number in range(users):
-        user, _ = make_user(f"other{number}")
-        share = depth // users + (1 if number < depth % users else 0)
-        task_ids += queue(user, f"normal{number}", share)
-    from applications.models import ApplicationTask, TaskState
+    with transaction.atomic():
+        users = get_user_model().objects.bulk_create(
+            get_user_model()(username=f"{prefix}{number}") for number in range(depth)
+        )
+        runs = [
+            run_create(user=user, job_urls=[f"https://boards.greenhouse.io/{prefix}{n}/jobs/1"])
+            for n, user in enumerate(users)
+        ]
+    task_ids = [task.pk for result in runs for task in result.tasks]
 
     def published() -> int:
-        started = ApplicationTask.objects.filter(user__username__startswith="other").exclude(
-            state=TaskState.QUEUED
-        )
+        started = ApplicationTask.objects.filter(pk__in=task_ids).exclude(state=TaskState.QUEUED)
         return common.queue_length("default") + started.count()
 
     wait_until(
         lambda: published() >= depth,
-        timeout=120,
+        timeout=300,
         message=f"{depth} prepare messages never reached the broker",
     )
     return task_ids
@@ -132,7 +141,10 @@ def wait_for_submitting(task_id: int, since: float, cap: float = BASELINE_CAP_S)
 def measure(workers, depth: int) -> dict:
     """Approve APPROVALS tasks one after another, each while its user's own task is running,
     with `depth` normal tasks queued. Returns the latencies and what else was seen."""
-    from applications.models import ApplicationTask, TaskState
+    from django.utils import timezone
+
+    from applications.models import ApplicationTask, TaskEvent, TaskState
+    from applications.services import task_boost
     from workers.processes import wait_until
 
     common.reset_engine(workers)
@@ -142,12 +154,16 @@ def measure(workers, depth: int) -> dict:
         for user, _ in approvers
     }
     wait_for_pending([pk for pks in to_approve.values() for pk in pks])
+    normal = queue_normal_work(depth, prefix=f"other-{depth}-")
+    # Each approver's own long task, boosted past the queued normal work so that it runs
+    # (queued after it, it would wait behind all of it).
     long_steps = [f"step{number}" for number in range(LONG_TASK_STEPS)]
     running = {
         user.pk: queue(user, f"long-{user.pk}", 1, {"steps": long_steps})[0]
         for user, _ in approvers
     }
-    normal = queue_normal_work(depth)
+    for task in ApplicationTask.objects.filter(pk__in=running.values()):
+        task_boost(task=task, actor="benchmark")
 
     def is_running(task_id: int) -> bool:
         return ApplicationTask.objects.filter(
@@ -155,6 +171,7 @@ def measure(workers, depth: int) -> dict:
         ).exists()
 
     latencies, from_request = [], []
+    window_started = timezone.now()
     for number in range(APPROVALS):
         user, client = approvers[number % 2]
         task_id = to_approve[user.pk][number // 2]
@@ -185,13 +202,17 @@ def measure(workers, depth: int) -> dict:
         timeout=60,
         message="the approved tasks were not all submitted",
     )
+    window_ended = timezone.now()
     long_tasks = ApplicationTask.objects.filter(pk__in=running.values())
     return {
         "latencies": latencies,
         "from_request": from_request,
-        "normal_started": ApplicationTask.objects.filter(pk__in=normal)
-        .exclude(state=TaskState.QUEUED)
-        .count(),
+        # Normal tasks claimed while the approvals were made and submitted.
+        "normal_started": TaskEvent.objects.filter(
+            task_id__in=normal,
+            transition="claim",
+            created_at__range=(window_started, window_ended),
+        ).count(),
         "pauses": sum(task.events.filter(transition="requeue").count() for task in long_tasks),
         "long_task_steps_done": sum(
             len(task.checkpoint.get("steps_done", [])) for task in long_tasks
@@ -235,7 +256,7 @@ def baseline(workers) -> list[float]:
     user, _ = make_user("baseline")
     to_approve = queue(user, "baseline", BASELINE_APPROVALS, {"steps": ["fill"]})
     wait_for_pending(to_approve)
-    queue_normal_work(BASELINE_DEPTH)
+    queue_normal_work(BASELINE_DEPTH, prefix="baseline-other")
     wait_until(
         lambda: ApplicationTask.objects.filter(state=TaskState.RUNNING).count() >= 2,
         message="the default slots are not busy",

@@ -1,11 +1,13 @@
 """The engine end to end with real workers: prepare, approve, submit; approved work first;
 pause and resume; revoke and requeue; a worker killed mid-task; database connections cut."""
 
+import itertools
 import os
 import signal
 import time
 
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 
 from applications.models import (
@@ -68,12 +70,24 @@ def test_approved_work_submits_before_any_queued_normal_task_starts(engine):
     )
     wait_for_state(approved, TaskState.PENDING_APPROVAL)
 
-    busy, _ = make_user("cal")
-    backlog = queue_tasks(busy, urls("gamma", 1000), simulate={"steps": STEPS, "step_seconds": 0.2})
-    assert len(backlog) == 1000
+    # A thousand users with a posting each: a thousand prepare messages in the broker (a user's
+    # queued work waits in the database beyond their one session), all published at once.
+    slow = {"steps": STEPS, "step_seconds": 0.2}
+    with transaction.atomic():
+        users = get_user_model().objects.bulk_create(
+            get_user_model()(username=f"cal{number}") for number in range(1000)
+        )
+        backlog = [
+            task
+            for number, user in enumerate(users)
+            for task in queue_tasks(user, urls(f"gamma{number}", 1), slow)
+        ]
     wait_until(
         lambda: (
-            ApplicationTask.objects.filter(user=busy, state=TaskState.RUNNING).count() == MAIN_SLOTS
+            ApplicationTask.objects.filter(
+                pk__in=[task.pk for task in backlog], state=TaskState.RUNNING
+            ).count()
+            == MAIN_SLOTS
         ),
         message="every default slot busy",
     )
@@ -84,13 +98,38 @@ def test_approved_work_submits_before_any_queued_normal_task_starts(engine):
     approved = wait_for_state(approved, TaskState.SUBMITTED)
     [started_submitting] = events(approved, "start_submit")
     claims_meanwhile = TaskEvent.objects.filter(
-        task__user=busy,
+        task__in=backlog,
         transition="claim",
         created_at__gt=approved_at,
         created_at__lt=started_submitting.created_at,
     ).count()
     assert claims_meanwhile == 0
-    assert ApplicationTask.objects.filter(user=busy, state=TaskState.QUEUED).count() >= 990
+    assert (
+        ApplicationTask.objects.filter(pk__in=[task.pk for task in backlog])
+        .filter(state=TaskState.QUEUED)
+        .exclude(celery_task_id="")
+        .count()
+        >= 990
+    )
+
+
+def test_a_users_work_takes_one_session_at_a_time_and_other_users_do_not_wait_behind_it(engine):
+    many, _ = make_user("fay")
+    theirs = queue_tasks(many, urls("phi", 8), simulate={"steps": STEPS, "step_seconds": 0.03})
+    other, _ = make_user("gus")
+    [single] = queue_tasks(other, urls("psi", 1), simulate=INSTANT)
+
+    wait_for_state(single, TaskState.PENDING_APPROVAL)
+    assert ApplicationTask.objects.filter(user=many, state=TaskState.QUEUED).count() >= 5
+
+    for task in theirs:
+        wait_for_state(task, TaskState.PENDING_APPROVAL)
+    sessions = sorted(
+        (events(task, "claim")[0].created_at, events(task, "prepared")[0].created_at)
+        for task in theirs
+    )
+    for (_, ended), (started, _) in itertools.pairwise(sessions):
+        assert started >= ended  # never two of the user's tasks running at once
 
 
 def test_running_work_pauses_for_an_approval_and_resumes_from_its_checkpoint(engine):

@@ -1,0 +1,219 @@
+"""A user's browser sessions: the broker holds at most MAX_SESSIONS_PER_USER prepare messages of
+theirs, the rest of their queued work waits in the database, and a session given back goes to
+their next waiting task."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from applications.models import ApplicationTask, TaskPriority, TaskState
+from applications.services import (
+    WAITING,
+    run_create,
+    task_boost,
+    task_cancel,
+    task_fail,
+    task_prepared,
+    task_retry,
+    tasks_dispatch_waiting,
+    tasks_reconcile_queued,
+)
+from approvals.services import approval_new
+from tests.factories import TaskFactory, UserFactory
+from workers.services import prepare_application
+
+
+def urls(prefix: str, count: int) -> list[str]:
+    return [f"https://boards.greenhouse.io/{prefix}/jobs/{number}" for number in range(count)]
+
+
+def published(user) -> list[int]:
+    return list(
+        ApplicationTask.objects.filter(user=user, state=TaskState.QUEUED)
+        .exclude(celery_task_id=WAITING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_an_ingestion_publishes_one_task_per_free_session_and_the_rest_wait(
+    owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        tasks = run_create(user=owner, job_urls=urls("acme", 5)).tasks
+    assert published(owner) == []  # nothing before the commit
+    [dispatch_on_commit] = callbacks
+
+    dispatch_on_commit()
+
+    assert published(owner) == [tasks[0].pk]
+    # The session is taken: dispatching again publishes nothing.
+    assert tasks_dispatch_waiting(user_id=owner.pk) == 0
+    assert published(owner) == [tasks[0].pk]
+
+
+@pytest.mark.django_db
+def test_a_user_allowed_two_sessions_gets_two_messages(owner, settings):
+    settings.MAX_SESSIONS_PER_USER = 2
+    tasks = run_create(user=owner, job_urls=urls("acme", 5)).tasks
+
+    assert tasks_dispatch_waiting(user_id=owner.pk) == 2
+    assert published(owner) == [tasks[0].pk, tasks[1].pk]
+
+
+@pytest.mark.django_db
+def test_users_do_not_share_sessions(owner, outsider):
+    run_create(user=owner, job_urls=urls("acme", 3))
+    theirs = run_create(user=outsider, job_urls=urls("beta", 3)).tasks
+    TaskFactory(state=TaskState.RUNNING, run__user=outsider, celery_task_id="message-1")
+
+    assert tasks_dispatch_waiting(user_id=owner.pk) == 1
+    assert tasks_dispatch_waiting(user_id=outsider.pk) == 0
+    assert published(outsider) == []
+    assert all(
+        task.celery_task_id == WAITING
+        for task in ApplicationTask.objects.filter(pk__in=[t.pk for t in theirs])
+    )
+
+
+@pytest.mark.django_db
+def test_a_prepared_task_gives_its_session_to_the_next_waiting_task_in_the_same_statement():
+    running = TaskFactory(state=TaskState.RUNNING, celery_task_id="message-1")
+    older = TaskFactory(run=running.run)
+    boosted = TaskFactory(run=running.run, priority=TaskPriority.BOOSTED)
+    approval, _ = approval_new(task=running)
+
+    with CaptureQueriesContext(connection) as queries:
+        task_prepared(task=running, approval=approval)
+
+    assert len(queries) == 1
+    boosted.refresh_from_db()
+    older.refresh_from_db()
+    assert boosted.celery_task_id != WAITING  # priority first, then age
+    assert older.celery_task_id == WAITING
+    assert running.approval_request.pk == approval.pk
+
+
+@pytest.mark.django_db
+def test_a_prepared_task_leaves_the_next_waiting_when_another_session_is_in_use(settings):
+    running = TaskFactory(state=TaskState.RUNNING, celery_task_id="message-1")
+    TaskFactory(run=running.run, state=TaskState.QUEUED, celery_task_id="message-2")
+    waiting = TaskFactory(run=running.run)
+    settings.MAX_SESSIONS_PER_USER = 1
+
+    task_prepared(task=running, approval=approval_new(task=running)[0])
+
+    waiting.refresh_from_db()
+    assert waiting.celery_task_id == WAITING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("end", ["fail", "cancel"])
+def test_a_task_that_ends_otherwise_gives_its_session_back_on_commit(
+    end, django_capture_on_commit_callbacks
+):
+    running = TaskFactory(state=TaskState.RUNNING, celery_task_id="message-1")
+    waiting = TaskFactory(run=running.run)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        if end == "fail":
+            task_fail(task=running, reason="the site is down")
+        else:
+            task_cancel(task=running, actor="owner")
+    waiting.refresh_from_db()
+    assert waiting.celery_task_id == WAITING  # not before the commit
+    for callback in callbacks:
+        if getattr(callback, "__qualname__", "").startswith("_dispatch_on_commit"):
+            callback()
+
+    waiting.refresh_from_db()
+    assert waiting.celery_task_id != WAITING
+
+
+@pytest.mark.django_db
+def test_a_boosted_waiting_task_goes_next_without_a_message_of_its_own(owner):
+    tasks = run_create(user=owner, job_urls=urls("acme", 3)).tasks
+    tasks_dispatch_waiting(user_id=owner.pk)
+
+    boosted = task_boost(task=tasks[2], actor="owner")
+
+    assert boosted.priority == TaskPriority.BOOSTED
+    assert boosted.celery_task_id == WAITING  # the user's session is still taken
+    first = ApplicationTask.objects.get(pk=tasks[0].pk)
+    task_prepared(task=claimed(first), approval=approval_new(task=first)[0])
+    assert published(owner) == [tasks[2].pk]
+
+
+def claimed(task: ApplicationTask) -> ApplicationTask:
+    ApplicationTask.objects.filter(pk=task.pk).update(state=TaskState.RUNNING)
+    return ApplicationTask.objects.get(pk=task.pk)
+
+
+@pytest.mark.django_db
+def test_a_retried_task_waits_for_a_free_session():
+    failed = TaskFactory(state=TaskState.FAILED)
+    TaskFactory(run=failed.run, state=TaskState.RUNNING, celery_task_id="message-1")
+
+    task_retry(task=failed, actor="owner")
+
+    failed.refresh_from_db()
+    assert failed.state == TaskState.QUEUED
+    assert failed.celery_task_id == WAITING
+    assert tasks_dispatch_waiting(user_id=failed.user_id) == 0
+
+
+@pytest.mark.django_db
+def test_reconciliation_publishes_work_left_waiting_with_no_session_in_use(settings):
+    settings.RECONCILE_AFTER_SECONDS = 60
+    long_ago = timezone.now() - timedelta(minutes=5)
+    left = TaskFactory(queued_at=long_ago)
+    busy_user = UserFactory()
+    TaskFactory(run__user=busy_user, state=TaskState.RUNNING, celery_task_id="message-1")
+    behind_a_session = TaskFactory(run__user=busy_user, queued_at=long_ago)
+    just_queued = TaskFactory()
+
+    assert tasks_reconcile_queued(broker_message_ids={"message-1"}) == 1
+
+    for task in (left, behind_a_session, just_queued):
+        task.refresh_from_db()
+    assert left.celery_task_id != WAITING
+    assert behind_a_session.celery_task_id == WAITING
+    assert just_queued.celery_task_id == WAITING
+
+
+@pytest.mark.django_db
+def test_a_message_for_a_waiting_task_is_dropped():
+    waiting = TaskFactory()
+
+    assert prepare_application(task_id=waiting.pk, message_id="an-old-message") == "dropped"
+    waiting.refresh_from_db()
+    assert waiting.state == TaskState.QUEUED
+
+
+@pytest.mark.django_db
+def test_the_api_says_which_queued_tasks_wait_for_a_session(owner, owner_client):
+    tasks = run_create(user=owner, job_urls=urls("acme", 2)).tasks
+    tasks_dispatch_waiting(user_id=owner.pk)
+
+    response = owner_client.get("/api/tasks/")
+
+    assert response.status_code == 200
+    body = response.json()
+    listed = {task["id"]: task["waits_for_session"] for task in body.get("results", body)}
+    assert listed == {tasks[0].pk: False, tasks[1].pk: True}
+
+
+@pytest.mark.django_db
+def test_the_admin_task_list_shows_which_tasks_wait_for_a_session(owner, admin_client):
+    run_create(user=owner, job_urls=urls("acme", 2))
+
+    response = admin_client.get("/admin/applications/applicationtask/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Waits for a session" in page
+    assert page.count('alt="True"') == 2
