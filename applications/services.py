@@ -857,13 +857,21 @@ def _submits_of(user: str) -> str:
     )
 
 
-def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> list[int] | None:
-    """Record a finished step: checkpoint and heartbeat. Returns None, or, when the task has
-    been asked to pause, the user's approved tasks it yields to (for task_pause). Raises
-    TaskLost when the row is no longer this worker's."""
+def task_step_noted(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> None:
+    """A finished step added to the task's checkpoint in memory only: the next write of the
+    row (a step boundary, PENDING_APPROVAL, a pause, a failure) records it."""
     checkpoint = dict(task.checkpoint)
     checkpoint["steps_done"] = [*checkpoint.get("steps_done", []), step]
     checkpoint["values"] = {**checkpoint.get("values", {}), **values}
+    task.checkpoint = checkpoint
+
+
+def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> list[int] | None:
+    """Record a finished step, and any noted before it: checkpoint and heartbeat. Returns None,
+    or, when the task has been asked to pause, the user's approved tasks it yields to (for
+    task_pause). Raises TaskLost when the row is no longer this worker's."""
+    task_step_noted(task=task, step=step, values=values)
+    checkpoint = task.checkpoint
     now = timezone.now()
     table = rows.quote(ApplicationTask._meta.db_table)
     # The one statement of a step boundary (a step can take milliseconds): checkpoint and
@@ -890,7 +898,6 @@ def task_step_done(*, task: ApplicationTask, step: str, values: dict[str, Any]) 
     if row is None:
         raise TaskLost(f"Task {task.pk} is no longer running under message {task.celery_task_id}.")
     pause_requested, yield_to = row
-    task.checkpoint = checkpoint
     task.heartbeat_at = now
     task.remember_stored({"checkpoint": checkpoint, "heartbeat_at": now})
     return yield_to if pause_requested else None
@@ -955,6 +962,9 @@ def task_fail(
         current = _locked_task(task.pk)
         if current is None or current.is_final:
             return current or task
+        if current.state == TaskState.RUNNING and current.celery_task_id == task.celery_task_id:
+            # The steps this worker noted and had not written yet (task_step_noted).
+            current.checkpoint = task.checkpoint
         submit_ends = current.state in SUBMIT_STATES
         task_transition(task=current, transition="fail", actor=actor, reason=reason)
         if release:

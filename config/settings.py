@@ -222,6 +222,11 @@ STALE_TASK_SECONDS = env_int("STALE_TASK_SECONDS", 600)
 RECONCILE_AFTER_SECONDS = env_int("RECONCILE_AFTER_SECONDS", 120)
 # Browser sessions one user may have running at once.
 MAX_SESSIONS_PER_USER = env_int("MAX_SESSIONS_PER_USER", 1)
+# A step that ends within this long of the task's last checkpoint write is written with the next
+# one (the next step boundary past it, PENDING_APPROVAL, a pause): a step of milliseconds costs
+# less to redo after a crash than to write on its own. A browser's steps take seconds, so each
+# is written, and a pause request looked for, at its own boundary.
+CHECKPOINT_MIN_INTERVAL_SECONDS = env_float("CHECKPOINT_MIN_INTERVAL_SECONDS", 0.02)
 # Worker slots that consume only the approvals queue (the warm reserve).
 RESERVE_SLOTS = env_int("RESERVE_SLOTS", 1)
 # How long a paused task has to reach its next step boundary before it is revoked.

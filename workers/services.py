@@ -22,6 +22,7 @@ from applications.services import (
     task_prepared,
     task_start_submit,
     task_step_done,
+    task_step_noted,
     task_submitted,
 )
 from approvals.services import approval_new
@@ -43,7 +44,9 @@ OUTCOME_UNKNOWN = (
 def prepare_application(*, task_id: int, message_id: str) -> str:
     """Claim the task, run its remaining steps (the checkpoint says which are done), and stop
     before the final click with an approval request. Between steps: checkpoint, heartbeat, and
-    a look for a pause request. Returns what happened, for the log."""
+    a look for a pause request, in one statement; a step that ends within
+    CHECKPOINT_MIN_INTERVAL_SECONDS of the last write is written with the next one (the last
+    step with PENDING_APPROVAL). Returns what happened, for the log."""
     driver = get_driver()
     with interrupts_deferred():
         task = _claim_after_submits(task_id=task_id, message_id=message_id)
@@ -52,6 +55,7 @@ def prepare_application(*, task_id: int, message_id: str) -> str:
         done = set(task.checkpoint.get("steps_done", []))
         remaining = [step for step in driver.steps(task) if step not in done]
         position = 0
+        written_at = time.monotonic()
         while position < len(remaining):
             step = remaining[position]
             try:
@@ -70,12 +74,19 @@ def prepare_application(*, task_id: int, message_id: str) -> str:
                 logger.exception("task %s: step %s raised", task_id, step)
                 task_fail(task=task, reason=f"Step {step!r} failed: {error}")
                 return "failed"
+            position += 1
+            if position == len(remaining) or (
+                time.monotonic() - written_at < settings.CHECKPOINT_MIN_INTERVAL_SECONDS
+            ):
+                # Written with the next write: PENDING_APPROVAL for the last step.
+                task_step_noted(task=task, step=step, values=values)
+                continue
             try:
                 yield_to = task_step_done(task=task, step=step, values=values)
             except TaskLost:
                 return "lost"
-            position += 1
-            if yield_to is not None and position < len(remaining):
+            written_at = time.monotonic()
+            if yield_to is not None:
                 return _pause(task, yield_to)
         approval, _ = approval_new(task=task)
         try:
