@@ -2,10 +2,11 @@
 theirs, the rest of their queued work waits in the database, and a session given back goes to
 their next waiting task. Also: steps of milliseconds are written with the next write."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -274,3 +275,42 @@ def test_the_admin_task_list_shows_which_tasks_wait_for_a_session(owner, admin_c
     page = response.content.decode()
     assert "Waits for a session" in page
     assert page.count('alt="True"') == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_it_frees():
+    """The dispatch run on commit of new work must not read a task that is ending right then as
+    still running: the task's own dispatch, in the statement that ends it, cannot see the new
+    work yet, and the user's work would wait with no session in use."""
+    running = TaskFactory(state=TaskState.RUNNING, celery_task_id="message-1")
+    waiting = TaskFactory(run=running.run)
+    ending, release = threading.Event(), threading.Event()
+    dispatched: list[int] = []
+
+    def end_the_task() -> None:
+        with transaction.atomic():
+            ApplicationTask.objects.filter(pk=running.pk).update(state=TaskState.PENDING_APPROVAL)
+            ending.set()
+            release.wait(10)
+        connection.close()
+
+    def dispatch_new_work() -> None:
+        with transaction.atomic():
+            tasks_dispatch_waiting(user_id=running.user_id)
+            dispatched.extend(published(running.user))
+            transaction.set_rollback(True)  # nothing published from a test
+        connection.close()
+
+    ender = threading.Thread(target=end_the_task)
+    ender.start()
+    assert ending.wait(10)
+    dispatcher = threading.Thread(target=dispatch_new_work)
+    dispatcher.start()
+    dispatcher.join(0.5)
+    assert dispatcher.is_alive()  # waiting for the task's change to commit or roll back
+
+    release.set()
+    ender.join(10)
+    dispatcher.join(10)
+
+    assert dispatched == [waiting.pk]  # once the running task had ended
