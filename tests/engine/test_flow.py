@@ -17,7 +17,12 @@ from applications.models import (
     TaskEvent,
     TaskState,
 )
-from applications.services import task_cancel, task_transition, tasks_recover_stale
+from applications.services import (
+    WAITING,
+    task_cancel,
+    task_transition,
+    tasks_recover_stale,
+)
 
 from .conftest import MAIN_SLOTS, wait_until
 from .helpers import (
@@ -107,7 +112,7 @@ def test_approved_work_submits_before_any_queued_normal_task_starts(engine):
     assert (
         ApplicationTask.objects.filter(pk__in=[task.pk for task in backlog])
         .filter(state=TaskState.QUEUED)
-        .exclude(celery_task_id="")
+        .exclude(celery_task_id=WAITING)
         .count()
         >= 990
     )
