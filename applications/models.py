@@ -78,6 +78,16 @@ FINAL_STATES = frozenset(
     }
 )
 ACTIVE_STATES = frozenset(set(TaskState) - FINAL_STATES)
+
+# The message id of a queued task that waits for a free session of its user: no message of it
+# is in the broker yet (applications.services, "Sessions").
+WAITING = ""
+# Queued tasks waiting for a session; tasks that hold one, or whose message will take one.
+WAITS_FOR_SESSION = Q(state=TaskState.QUEUED, celery_task_id=WAITING)
+HOLDS_SESSION = Q(state=TaskState.RUNNING) | (
+    Q(state=TaskState.QUEUED) & ~Q(celery_task_id=WAITING)
+)
+
 # A submit in progress is never interrupted, so SUBMITTING cannot be cancelled.
 CANCELLABLE_STATES = [
     TaskState.QUEUED,
@@ -154,13 +164,12 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
             models.Index(
                 fields=["user", "-priority", "queued_at", "id"],
                 name="task_waiting_idx",
-                condition=Q(state=TaskState.QUEUED, celery_task_id=""),
+                condition=WAITS_FOR_SESSION,
             ),
             models.Index(
                 fields=["user"],
                 name="task_session_idx",
-                condition=Q(state=TaskState.RUNNING)
-                | (Q(state=TaskState.QUEUED) & ~Q(celery_task_id="")),
+                condition=HOLDS_SESSION,
             ),
         ]
 
@@ -175,7 +184,7 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
     def waits_for_session(self) -> bool:
         """Queued without a message: the user's sessions are all in use, and this task is
         published when one is given back."""
-        return self.state == TaskState.QUEUED and not self.celery_task_id
+        return self.state == TaskState.QUEUED and self.celery_task_id == WAITING
 
     @transition(field=state, source=TaskState.QUEUED, target=TaskState.RUNNING)
     def claim(self) -> None:

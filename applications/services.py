@@ -19,6 +19,9 @@ from applications import rows, slots
 from applications.exceptions import DuplicateApplication, InvalidJobUrls, TaskActionNotAllowed
 from applications.models import (
     ACTIVE_STATES,
+    HOLDS_SESSION,
+    WAITING,
+    WAITS_FOR_SESSION,
     Application,
     ApplicationRun,
     ApplicationStatus,
@@ -56,9 +59,6 @@ TASK_TRANSITIONS = frozenset(
     }
 )
 
-# The message id of a queued task that waits for a free session of its user: it has no message
-# in the broker yet (see "Sessions" below).
-WAITING = ""
 # The states in which a task holds one of its user's sessions, or has a message that will take
 # one: running, or queued with a message.
 SESSION_STATES = frozenset({TaskState.QUEUED, TaskState.RUNNING})
@@ -75,10 +75,11 @@ class SessionDispatch:
     leaving: int | None = None
     messages: list[tuple[int, str, int]] = field(default_factory=list)
 
-    def sql(self, *, source: str | None = None) -> tuple[str, list[Any]]:
-        """The statement as CTEs ending in one named `{name}` (to format in), returning the
-        dispatched rows; with `source` (a CTE's name), only when that has a row. Its parameters
-        follow."""
+    def ctes(self, *, name: str, source: str | None = None) -> tuple[str, list[Any]]:
+        """The dispatch as common table expressions, the last one named `name` returning the
+        dispatched rows, and their parameters; with `source` (another CTE's name), it
+        dispatches only when that has a row. The conditions are the models' WAITS_FOR_SESSION
+        and HOLDS_SESSION."""
         table = rows.quote(ApplicationTask._meta.db_table)
         # `holding`: the user's tasks that hold a session or whose message will take one. Run
         # alone, the dispatch locks them FOR SHARE, so that the transition of one of them that
@@ -94,7 +95,7 @@ class SessionDispatch:
             f"next AS (SELECT id FROM {table} WHERE user_id = %s AND state = %s "
             "AND celery_task_id = %s ORDER BY priority DESC, queued_at, id "
             "LIMIT GREATEST(0, %s - (SELECT count(*) FROM holding)) FOR UPDATE), "
-            f"{{name}} AS (UPDATE {table} task SET celery_task_id = gen_random_uuid()::text, "
+            f"{name} AS (UPDATE {table} task SET celery_task_id = gen_random_uuid()::text, "
             "queued_at = %s WHERE task.id = ANY(ARRAY(SELECT id FROM next))"
             + (f" AND EXISTS (SELECT FROM {source})" if source else "")
             + " RETURNING task.id, task.celery_task_id, task.priority)"
@@ -154,7 +155,11 @@ def task_transition(
         actor=actor,
         reason=reason,
     )
-    alongside = [event, *(along if isinstance(along, list) else [along] if along else [])]
+    if along is None:
+        along = []
+    elif not isinstance(along, list):
+        along = [along]
+    alongside = [event, *along]
     if not _save_transition(task, from_state=from_state, alongside=alongside, guard=guard or {}):
         raise ConcurrentTransition(
             f"Task {task.pk} is no longer {from_state} as loaded; another writer changed it."
@@ -177,7 +182,7 @@ def _save_transition(
     task: ApplicationTask,
     *,
     from_state: str,
-    alongside: list[Model | Along],
+    alongside: list[Along],
     guard: dict[str, Any],
 ) -> bool:
     """Write the changed columns and the rows alongside (the event first) in one statement: an
@@ -203,8 +208,8 @@ def _save_transition(
             clauses.append(f"write{number} AS ({sql})")
             selects.append(f"(SELECT count(*) FROM write{number})")
         elif isinstance(write, SessionDispatch):
-            sql, values = write.sql(source="changed")
-            clauses.append(sql.format(name=f"write{number}"))
+            sql, values = write.ctes(name=f"write{number}", source="changed")
+            clauses.append(sql)
             selects.append(
                 f"(SELECT json_agg(json_build_array(id, celery_task_id, priority)) "
                 f"FROM write{number})"
@@ -337,12 +342,10 @@ def tasks_dispatch_waiting(*, user_id: int) -> int:
     the caller's transaction). Run whenever a session may have freed; idempotent, and safe at
     any time. Returns how many were published."""
     write = SessionDispatch(user_id=user_id)
-    sql, parameters = write.sql()
+    sql, parameters = write.ctes(name="dispatched")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH {sql.format(name='dispatched')} "
-            "SELECT id, celery_task_id, priority FROM dispatched",
-            parameters,
+            f"WITH {sql} SELECT id, celery_task_id, priority FROM dispatched", parameters
         )
         write.messages = cursor.fetchall()
     dispatch.publish_prepare(write.messages)
@@ -1272,13 +1275,9 @@ def tasks_reconcile_queued(*, broker_message_ids: set[str], limit: int = 1000) -
 def _users_left_waiting(before: Any, limit: int) -> list[int]:
     """Users with tasks waiting since before `before` and no session in use: their dispatch was
     lost (a publish that failed, a worker gone between its task's end and the dispatch)."""
-    holding = ApplicationTask.objects.filter(user_id=OuterRef("user_id")).filter(
-        Q(state=TaskState.RUNNING) | (Q(state=TaskState.QUEUED) & ~Q(celery_task_id=WAITING))
-    )
+    holding = ApplicationTask.objects.filter(HOLDS_SESSION, user_id=OuterRef("user_id"))
     return list(
-        ApplicationTask.objects.filter(
-            state=TaskState.QUEUED, celery_task_id=WAITING, queued_at__lt=before
-        )
+        ApplicationTask.objects.filter(WAITS_FOR_SESSION, queued_at__lt=before)
         .filter(~Exists(holding))
         .order_by("user_id")
         .values_list("user_id", flat=True)
