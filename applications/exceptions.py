@@ -16,3 +16,17 @@ class InvalidJobUrls(ApplicationError):
 
 class TaskActionNotAllowed(Conflict):
     code = "transition_not_allowed"
+
+
+class TaskLost(Exception):
+    """The row changed under a running worker (cancelled, or taken over by another message):
+    the worker stops quietly."""
+
+
+class SubmitUnderWay(Exception):
+    """A paused task's user still has the approved work it yielded to unsubmitted: the session
+    is that submit's, and the task resumes once it is over."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"User {user_id} has a submit under way.")
+        self.user_id = user_id

@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
-from applications.rows import StoredValuesMixin
+from core.rows import StoredValuesMixin
 from jobs.models import JobPosting
 
 
@@ -102,10 +103,11 @@ class TaskPriority(models.IntegerChoices):
     BOOSTED = 100, "Boosted"
 
 
-class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model):
+class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
     """One posting to apply to within a run. `state` only changes through the transitions below,
-    called by applications.services.task_transition; ConcurrentTransitionMixin adds the loaded
-    state to the UPDATE so that of two concurrent writers only one succeeds."""
+    called by applications.services.transitions.task_transition, which writes them as an UPDATE
+    conditional on the state they started from (core.rows says how), so that of two concurrent
+    writers only one succeeds."""
 
     # Every change of state rewrites the row's index entries, several times per posting: an
     # index that another one already covers is left out (the run by the (run, job) constraint,
@@ -126,8 +128,24 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
     priority = models.PositiveSmallIntegerField(
         choices=TaskPriority.choices, default=TaskPriority.NORMAL
     )
-    checkpoint = models.JSONField(default=dict, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    checkpoint = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where a paused or recovered task resumes: the steps done, the values filled.",
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the task was claimed to be prepared (a pause is not one)."
+    )
+    submit_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Times a worker took up the task's submit."
+    )
+    yield_to = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        help_text="The user's approved tasks this paused task gave its session to: it resumes "
+        "once they are submitted.",
+    )
     last_error = models.TextField(blank=True, default="")
     celery_task_id = models.CharField(
         max_length=64,
@@ -192,12 +210,17 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
         self.attempts += 1
         self.started_at = now
         self.heartbeat_at = now
+        # Whatever it yielded to before is behind it now.
+        self.yield_to = []
 
     @transition(field=state, source=TaskState.RUNNING, target=TaskState.QUEUED)
-    def requeue(self, *, boost: bool = False) -> None:
-        """Back to the queue from its checkpoint: paused for approved work, or found stale."""
+    def requeue(self, *, boost: bool = False, yield_to: list[int] | None = None) -> None:
+        """Back to the queue from its checkpoint: paused for approved work (boosted, and
+        yielding to the user's approved tasks), or found stale."""
         if boost:
             self.priority = TaskPriority.BOOSTED
+        if yield_to is not None:
+            self.yield_to = yield_to
         self.queued_at = timezone.now()
         self.heartbeat_at = None
         self.pause_requested_at = None
@@ -226,6 +249,7 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
     @transition(field=state, source=TaskState.APPROVED, target=TaskState.SUBMITTING)
     def start_submit(self) -> None:
         self.heartbeat_at = timezone.now()
+        self.submit_attempts = 1
 
     @transition(field=state, source=TaskState.SUBMITTING, target=TaskState.SUBMITTED)
     def mark_submitted(self) -> None:
@@ -257,6 +281,8 @@ class ApplicationTask(StoredValuesMixin, ConcurrentTransitionMixin, models.Model
         """Start over: the checkpoint is dropped and the attempts counted anew."""
         self.checkpoint = {}
         self.attempts = 0
+        self.submit_attempts = 0
+        self.yield_to = []
         self.last_error = ""
         self.priority = TaskPriority.NORMAL
         self.queued_at = timezone.now()
@@ -301,9 +327,9 @@ class ApplicationStatus(models.TextChoices):
     APPLIED = "applied", "Applied"
 
 
-class Application(StoredValuesMixin, ConcurrentTransitionMixin, models.Model):
+class Application(StoredValuesMixin, FSMModelMixin, models.Model):
     """The per-user duplicate lock: one row per (user, posting). Claiming IN_PROGRESS is a
-    conditional UPDATE (ConcurrentTransitionMixin), so two claimers can never both win."""
+    conditional UPDATE on the status it was read with, so two claimers can never both win."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from applications.models import (
     FINAL_STATES,
+    WAITING,
     Application,
     ApplicationRun,
     ApplicationTask,
@@ -71,3 +72,13 @@ def application_get(*, user: AbstractBaseUser, application_id: int) -> Applicati
 
 def job_get(*, job_id: int) -> JobPosting:
     return get_object_or_404(JobPosting, pk=job_id)
+
+
+def tasks_prepare_messages(*, task_ids: list[int]) -> list[tuple[int, str, int]]:
+    """The prepare messages (task id, message id, priority) of the tasks among `task_ids` still
+    QUEUED with a message: what a fan-out publish sends."""
+    return list(
+        ApplicationTask.objects.filter(pk__in=task_ids, state=TaskState.QUEUED)
+        .exclude(celery_task_id=WAITING)
+        .values_list("pk", "celery_task_id", "priority")
+    )

@@ -55,14 +55,9 @@ class ApprovalDecideApi(APIView):
 
     @extend_schema(request=None, responses=ApprovalOutput)
     def post(self, request: Request, approval_id: int) -> Response:
-        approval = selectors.approval_get(user=request.user, approval_id=approval_id)
         approval = services.approval_decide(
-            approval=approval,
-            approve=self.approve,
-            by=request.user,
-            actor=request.user.get_username(),
+            approval_id=approval_id, user=request.user, approve=self.approve
         )
-        approval = selectors.approval_get(user=request.user, approval_id=approval.pk)
         return Response(ApprovalOutput(approval).data)
 
 
@@ -76,5 +71,4 @@ class ApprovalTokenDecideApi(APIView):
     @extend_schema(request=None, responses=ApprovalOutput)
     def post(self, request: Request, token: str) -> Response:
         approval = services.approval_decide_by_token(token=token, approve=self.approve)
-        approval = ApprovalRequest.objects.select_related("task__job").get(pk=approval.pk)
         return Response(ApprovalOutput(approval).data)

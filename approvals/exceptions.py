@@ -12,3 +12,10 @@ class ApprovalClosed(Conflict):
 class ApprovalExpired(ApplicationError):
     code = "approval_expired"
     status_code = status.HTTP_410_GONE
+
+
+class ApprovalNotFound(ApplicationError):
+    """No approval request has this id for this user, or this link."""
+
+    code = "not_found"
+    status_code = status.HTTP_404_NOT_FOUND

@@ -5,10 +5,10 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models import ApplicationTask
-from applications.rows import StoredValuesMixin
+from core.rows import StoredValuesMixin
 
 
 def token_hash(token: str) -> str:
@@ -23,7 +23,7 @@ class ApprovalStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class ApprovalRequest(StoredValuesMixin, ConcurrentTransitionMixin, models.Model):
+class ApprovalRequest(StoredValuesMixin, FSMModelMixin, models.Model):
     task = models.OneToOneField(
         ApplicationTask, on_delete=models.CASCADE, related_name="approval_request"
     )

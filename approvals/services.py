@@ -1,5 +1,13 @@
-"""Writes of the approvals domain: an approval request per prepared task, and the decision —
-which, when it is a yes, sends the task to be submitted at once and makes running work yield."""
+"""Writes of the approvals domain: the approval request of a prepared task, and the decision —
+which, when it is a yes, sends the task to be submitted at once and makes running work yield.
+
+The approvals app writes its own rows. Where a row must change in the same statement as its
+task's transition (the request inserted with PENDING_APPROVAL, the decision written with
+APPROVED or REJECTED), this module builds the write and hands it to the transition, which makes
+it in that statement.
+"""
+
+from __future__ import annotations
 
 import logging
 import secrets
@@ -8,30 +16,31 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from applications import rows
 from applications.models import ApplicationTask, TaskState
-from applications.services import (
-    application_release,
-    task_request_pause_for,
-    task_transition,
-)
-from approvals.exceptions import ApprovalClosed, ApprovalExpired
+from applications.services.locks import application_release
+from applications.services.preemption import task_request_pause_for
+from applications.services.preparing import task_mark_prepared
+from applications.services.transitions import SWEEPER_ACTOR, task_transition
+from approvals.exceptions import ApprovalClosed, ApprovalExpired, ApprovalNotFound
 from approvals.models import ApprovalRequest, ApprovalStatus, token_hash
 from config import dispatch
+from core import rows
 
 logger = logging.getLogger(__name__)
 
 # 256 bits of randomness in every link.
 TOKEN_BYTES = 32
+LINK_ACTOR = "link"
+# The decision's read of the request, locked (the conditions follow).
+_LOCKED_READ = f"SELECT * FROM {rows.quote(ApprovalRequest._meta.db_table)}"
 
 
-def approval_new(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
-    """The approval request of a task about to reach PENDING_APPROVAL, not yet saved, with its
-    token, which is stored only as a hash: this is the one moment it exists in clear."""
+def approval_new(task: ApplicationTask) -> tuple[ApprovalRequest, str]:
+    """An approval request for the task, not yet saved, with its token, which is stored only as
+    a hash: this is the one moment it exists in clear."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     approval = ApprovalRequest(
         task=task,
@@ -42,21 +51,108 @@ def approval_new(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
     return approval, token
 
 
-def approval_create(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
-    """The approval request of a task that is already PENDING_APPROVAL, saved."""
-    approval, token = approval_new(task=task)
-    approval.save()
-    logger.info("approval requested", extra={"approval_id": approval.pk, "task_id": task.pk})
+def approval_request_open(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
+    """A running task whose every step is done: RUNNING → PENDING_APPROVAL and its approval
+    request, in one statement. Returns the request and its token (the link's secret). Raises
+    TaskLost when the row is no longer the worker's."""
+    approval, token = approval_new(task)
+    task_mark_prepared(task=task, approval=approval)
+    _log_requested(approval)
     return approval, token
 
 
-def _record(approval: ApprovalRequest, transition: str, **arguments: object) -> None:
-    """The approval's django-fsm transition, written as one UPDATE of the columns it changed,
-    conditional on the status it was read with."""
-    from_status = approval.status
-    getattr(approval, transition)(**arguments)
-    if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
-        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+def approval_create(*, task: ApplicationTask) -> tuple[ApprovalRequest, str]:
+    """The approval request of a task that is already PENDING_APPROVAL, saved."""
+    approval, token = approval_new(task)
+    approval.save()
+    _log_requested(approval)
+    return approval, token
+
+
+def _log_requested(approval: ApprovalRequest) -> None:
+    logger.info(
+        "approval %s requested for task %s",
+        approval.pk,
+        approval.task_id,
+        extra={"approval_id": approval.pk, "task_id": approval.task_id},
+    )
+
+
+def approval_decide(*, approval_id: int, user: AbstractBaseUser, approve: bool) -> ApprovalRequest:
+    """Approve or reject, as the signed-in owner of the request."""
+    return _decide(
+        rows.read(
+            ApprovalRequest,
+            f"{_LOCKED_READ} WHERE id = %s AND user_id = %s FOR UPDATE",
+            [approval_id, user.pk],
+        ),
+        approve=approve,
+        by=user,
+        actor=user.get_username(),
+    )
+
+
+def approval_decide_by_token(*, token: str, approve: bool) -> ApprovalRequest:
+    """Approve or reject by the link sent to the user: the token is the proof."""
+    return _decide(
+        rows.read(
+            ApprovalRequest,
+            f"{_LOCKED_READ} WHERE token_hash = %s FOR UPDATE",
+            [token_hash(token)],
+        ),
+        approve=approve,
+        by=None,
+        actor=LINK_ACTOR,
+    )
+
+
+def _decide(
+    found: list[ApprovalRequest], *, approve: bool, by: AbstractBaseUser | None, actor: str
+) -> ApprovalRequest:
+    """The decision on a request read and locked by the caller's statement (`found`), with its
+    task locked too and its posting loaded, so that the caller needs no other read. A yes makes
+    the task APPROVED, publishes its submit on commit (approvals queue, highest broker priority)
+    and asks running work that holds the slot it needs to pause. A second decision is a 409; a
+    decision after the deadline is a 410, whether or not the expiry sweep has run yet."""
+    with transaction.atomic():
+        approval = _locked(found)
+        if approval.status == ApprovalStatus.EXPIRED:
+            raise ApprovalExpired("This approval expired; the application was not submitted.")
+        if approval.status != ApprovalStatus.PENDING:
+            raise ApprovalClosed(
+                f"This approval is already {approval.get_status_display().lower()}."
+            )
+        task = approval.task
+        if approval.is_expired:
+            _expire(approval, task, actor="system:approvals")
+        elif approve:
+            task.celery_task_id = dispatch.new_message_id()
+            _decide_with_task(approval, task, "approve", by=by, actor=actor)
+            task_request_pause_for(task=task)
+            dispatch.publish_submit(task.pk, task.celery_task_id)
+            return approval
+        else:
+            _decide_with_task(approval, task, "reject", by=by, actor=actor)
+            application_release(task=task)
+            return approval
+    # Committed: the request and its task are EXPIRED now.
+    raise ApprovalExpired("This approval expired; the application was not submitted.")
+
+
+def _locked(found: list[ApprovalRequest]) -> ApprovalRequest:
+    """The request (locked by the caller's read) with its task, locked in that order (as the
+    expiry sweep does), and the task's posting."""
+    if not found:
+        raise ApprovalNotFound("No approval request matches this link or id.")
+    approval = found[0]
+    task = (
+        ApplicationTask.objects.select_for_update(of=("self",))
+        .select_related("job")
+        .get(pk=approval.task_id)
+    )
+    # Cached as the request's task without assigning it (an assignment would be written).
+    ApprovalRequest.task.field.set_cached_value(approval, task)
+    return approval
 
 
 def _decide_with_task(
@@ -79,68 +175,24 @@ def _decide_with_task(
 
 
 def _expire(approval: ApprovalRequest, task: ApplicationTask, *, actor: str) -> None:
-    _record(approval, "expire")
+    """The request EXPIRED (one UPDATE conditional on its status), and its task with it while
+    the task still waits for the decision."""
+    from_status = approval.status
+    approval.expire()
+    if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
+        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
     if task.state == TaskState.PENDING_APPROVAL:
         task_transition(task=task, transition="expire", actor=actor, reason="approval expired")
         application_release(task=task)
-
-
-def approval_decide(
-    *,
-    approval: ApprovalRequest,
-    approve: bool,
-    by: AbstractBaseUser | None,
-    actor: str,
-) -> ApprovalRequest:
-    """Approve or reject. A yes makes the task APPROVED, publishes its submit message on commit
-    (approvals queue, highest broker priority) and asks running work that holds the slot it
-    needs to pause. Deciding twice is a 409; deciding after the deadline expires the request
-    (410), whatever the sweep has done yet."""
-    expired = False
-    with transaction.atomic():
-        # The request and its task, both rows locked, in this order (as the expiry sweep
-        # does).
-        approval = rows.get(ApprovalRequest, approval.pk, lock=True)
-        if approval is None:
-            raise Http404("No approval has this id.")
-        task = rows.get(ApplicationTask, approval.task_id, lock=True)
-        # Cached as the request's task without assigning it (an assignment would be written).
-        ApprovalRequest.task.field.set_cached_value(approval, task)
-        if approval.status != ApprovalStatus.PENDING:
-            raise ApprovalClosed(
-                f"This approval is already {approval.get_status_display().lower()}."
-            )
-        if approval.is_expired:
-            _expire(approval, task, actor="system:approvals")
-            expired = True
-        elif approve:
-            task.celery_task_id = dispatch.new_message_id()
-            _decide_with_task(approval, task, "approve", by=by, actor=actor)
-            task_request_pause_for(task=task)
-            dispatch.publish_submit(task.pk, task.celery_task_id)
-        else:
-            _decide_with_task(approval, task, "reject", by=by, actor=actor)
-            application_release(task=task)
-    if expired:
-        raise ApprovalExpired("This approval expired; the application was not submitted.")
-    return approval
-
-
-def approval_decide_by_token(*, token: str, approve: bool) -> ApprovalRequest:
-    approval = ApprovalRequest.objects.filter(token_hash=token_hash(token)).first()
-    if approval is None:
-        raise Http404("No approval has this link.")
-    return approval_decide(approval=approval, approve=approve, by=None, actor="link")
 
 
 def approvals_expire_due(*, limit: int = 500) -> int:
     """Expire the pending approvals whose deadline has passed (the beat sweep). Idempotent, and
     two sweepers never expire one row twice: rows are taken with SKIP LOCKED."""
     expired = 0
-    now = timezone.now()
     due = list(
         ApprovalRequest.objects.filter(
-            status=ApprovalStatus.PENDING, expires_at__lte=now
+            status=ApprovalStatus.PENDING, expires_at__lte=timezone.now()
         ).values_list("pk", flat=True)[:limit]
     )
     for approval_id in due:
@@ -153,6 +205,6 @@ def approvals_expire_due(*, limit: int = 500) -> int:
             if approval is None:
                 continue
             task = ApplicationTask.objects.select_for_update().get(pk=approval.task_id)
-            _expire(approval, task, actor="system:sweeper")
+            _expire(approval, task, actor=SWEEPER_ACTOR)
             expired += 1
     return expired

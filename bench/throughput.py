@@ -85,7 +85,7 @@ def approve_pending() -> int:
         ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING).select_related("user")
     )
     for approval in pending:
-        approval_decide(approval=approval, approve=True, by=approval.user, actor="benchmark")
+        approval_decide(approval_id=approval.pk, user=approval.user, approve=True)
     return len(pending)
 
 
@@ -196,7 +196,7 @@ def profile_in_process() -> dict:
         approval = task.__class__.objects.get(pk=task.pk).approval_request
         with CaptureQueriesContext(connection) as captured:
             profiler.enable()
-            approval_decide(approval=approval, approve=True, by=user, actor="benchmark")
+            approval_decide(approval_id=approval.pk, user=user, approve=True)
             profiler.disable()
         queries["approve"] += len(captured)
         message_id = task.__class__.objects.values_list("celery_task_id", flat=True).get(pk=task.pk)

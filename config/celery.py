@@ -64,3 +64,29 @@ def replace_unusable_connections(**_) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@signals.worker_process_init.connect
+def listen_for_stop(**_) -> None:
+    from workers.interrupts import listen_for_stop
+
+    listen_for_stop()
+
+
+_pools: list[Any] = []
+
+
+@signals.worker_ready.connect
+def remember_pool(sender: Any = None, **_) -> None:
+    if sender is not None and getattr(sender, "pool", None) is not None:
+        _pools.append(sender.pool)
+
+
+@signals.worker_shutting_down.connect
+def pause_running_tasks(**_) -> None:
+    """A worker stopping gracefully tells its pool processes, so that the tasks they run pause
+    at their next step boundary (workers.interrupts)."""
+    from workers.interrupts import tell_pool_to_stop
+
+    for pool in _pools:
+        tell_pool_to_stop(list(pool.info.get("processes", [])))

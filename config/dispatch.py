@@ -7,11 +7,20 @@ receives a message for a row it cannot see yet, and a rolled-back change publish
 
 from __future__ import annotations
 
+import json
+import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import redis
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+# What a publish raises when the broker cannot be reached.
+BROKER_ERRORS = (OperationalError, redis.exceptions.ConnectionError, ConnectionError, TimeoutError)
 
 QUEUE_APPROVALS = "approvals"
 QUEUE_DEFAULT = "default"
@@ -20,12 +29,40 @@ QUEUE_MAINTENANCE = "maintenance"
 PREPARE_TASK = "workers.prepare_application"
 SUBMIT_TASK = "workers.submit_application"
 PUBLISH_TASK = "workers.publish_prepare_messages"
+SWEEP_STALE_TASK = "workers.sweep_stale_tasks"
+SWEEP_APPROVALS_TASK = "workers.sweep_expired_approvals"
+RECONCILE_TASK = "workers.reconcile_queued_tasks"
+
+# Where each task goes when it is sent without a queue (CELERY_TASK_ROUTES).
+TASK_ROUTES = {
+    PREPARE_TASK: {"queue": QUEUE_DEFAULT},
+    SUBMIT_TASK: {"queue": QUEUE_APPROVALS},
+    "workers.*": {"queue": QUEUE_MAINTENANCE},
+}
 
 # Redis priority steps: 0 is taken first. Submitting approved work outranks everything; a task
 # resumed after a pause (or boosted by its user) outranks fresh work.
 BROKER_PRIORITY_SUBMIT = 0
 BROKER_PRIORITY_BOOSTED = 3
 BROKER_PRIORITY_NORMAL = 6
+
+# The queues each worker process consumes (Procfile, docker-compose.yml, workers.processes): the
+# `reserve` slots (RESERVE_SLOTS of them) consume approvals only, the warm reserve.
+WORKER_QUEUES = {
+    "worker": [QUEUE_APPROVALS, QUEUE_DEFAULT],
+    "reserve": [QUEUE_APPROVALS],
+    "maintenance": [QUEUE_MAINTENANCE],
+}
+
+
+def beat_schedule(*, stale_seconds: int, approvals_seconds: int, reconcile_seconds: int) -> dict:
+    """The sweeps beat runs, and how often (CELERY_BEAT_SCHEDULE)."""
+    return {
+        "recover-stale-tasks": {"task": SWEEP_STALE_TASK, "schedule": stale_seconds},
+        "expire-approvals": {"task": SWEEP_APPROVALS_TASK, "schedule": approvals_seconds},
+        "reconcile-queue": {"task": RECONCILE_TASK, "schedule": reconcile_seconds},
+    }
+
 
 # Above this many messages, an ingestion hands publishing to one maintenance task, so that the
 # request that queued 10,000 postings does not wait for 10,000 broker round trips.
@@ -63,34 +100,56 @@ def send_prepare_now(messages: Iterable[tuple[int, str, int]]) -> int:
     return sent
 
 
+def _on_commit(send: Callable[[], object], what: str) -> None:
+    """Publish on commit. The broker being down does not undo what was committed: the failure
+    is logged once, and the reconciliation sweep publishes the message again from the row
+    (RECONCILE_AFTER_SECONDS), which is the truth."""
+
+    def publish() -> None:
+        try:
+            send()
+        except BROKER_ERRORS as error:
+            logger.error(
+                "could not publish %s (%s); the reconciliation sweep will publish it again",
+                what,
+                error,
+                extra={"publish": what},
+            )
+
+    transaction.on_commit(publish)
+
+
 def publish_prepare(messages: list[tuple[int, str, int]]) -> None:
     """On commit, publish prepare messages: directly when few, through one fan-out task when
     many."""
     if not messages:
         return
+    what = f"the prepare message(s) of {len(messages)} task(s)"
     if len(messages) <= FAN_OUT_ABOVE:
-        transaction.on_commit(lambda: send_prepare_now(messages))
+        _on_commit(lambda: send_prepare_now(messages), what)
         return
     task_ids = [task_id for task_id, _, _ in messages]
-    transaction.on_commit(
+    _on_commit(
         lambda: current_app.send_task(
             PUBLISH_TASK,
             args=[task_ids],
             queue=QUEUE_MAINTENANCE,
             priority=BROKER_PRIORITY_NORMAL,
-        )
+        ),
+        what,
     )
 
 
 def publish_submit(task_id: int, message_id: str) -> None:
-    transaction.on_commit(
+    _on_commit(
         lambda: current_app.send_task(
             SUBMIT_TASK,
             args=[task_id],
             task_id=message_id,
             queue=QUEUE_APPROVALS,
             priority=BROKER_PRIORITY_SUBMIT,
-        )
+        ),
+        f"the submit message of task {task_id}",
     )
 
 
@@ -103,8 +162,6 @@ def interrupt(message_id: str) -> None:
 def queued_message_ids(queue: str) -> set[str]:
     """The ids of the messages waiting in a Redis queue (every priority step) or delivered and
     not yet acknowledged."""
-    import json
-
     ids: set[str] = set()
     options = current_app.conf.broker_transport_options
     separator = options.get("sep", "\x06\x16")

@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import dispatch
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -129,12 +131,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
 # Results live in PostgreSQL (the task rows); nothing reads Celery's result backend.
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {
-    "workers.prepare_application": {"queue": "default"},
-    "workers.submit_application": {"queue": "approvals"},
-    "workers.*": {"queue": "maintenance"},
-}
+CELERY_TASK_DEFAULT_QUEUE = dispatch.QUEUE_DEFAULT
+CELERY_TASK_ROUTES = dispatch.TASK_ROUTES
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Redis emulates priorities with one list per step; 0 is the highest step.
     "priority_steps": [0, 3, 6, 9],
@@ -145,7 +143,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600),
 }
 # Redis gives a message sent without a priority its highest step: normal work says its own.
-CELERY_TASK_DEFAULT_PRIORITY = 6
+CELERY_TASK_DEFAULT_PRIORITY = dispatch.BROKER_PRIORITY_NORMAL
 # One message at a time per slot: a busy worker never hoards normal work while approved work
 # waits in the broker.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -164,20 +162,11 @@ CELERY_WORKER_STATE_DB = os.environ.get("CELERY_WORKER_STATE_DB") or None
 # Task events (a Redis publish per task received, started and finished) are for Flower, which
 # switches them on in the workers it watches; sending them with nobody listening only costs.
 CELERY_WORKER_SEND_TASK_EVENTS = env_bool("CELERY_TASK_EVENTS", False)
-CELERY_BEAT_SCHEDULE = {
-    "recover-stale-tasks": {
-        "task": "workers.sweep_stale_tasks",
-        "schedule": env_int("STALE_SWEEP_SECONDS", 300),
-    },
-    "expire-approvals": {
-        "task": "workers.sweep_expired_approvals",
-        "schedule": env_int("APPROVAL_SWEEP_SECONDS", 30),
-    },
-    "reconcile-queue": {
-        "task": "workers.reconcile_queued_tasks",
-        "schedule": env_int("RECONCILE_SWEEP_SECONDS", 60),
-    },
-}
+CELERY_BEAT_SCHEDULE = dispatch.beat_schedule(
+    stale_seconds=env_int("STALE_SWEEP_SECONDS", 300),
+    approvals_seconds=env_int("APPROVAL_SWEEP_SECONDS", 30),
+    reconcile_seconds=env_int("RECONCILE_SWEEP_SECONDS", 60),
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -218,6 +207,14 @@ SPECTACULAR_SETTINGS = {
 MAX_URLS_PER_REQUEST = env_int("MAX_URLS_PER_REQUEST", 10_000)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 STALE_TASK_SECONDS = env_int("STALE_TASK_SECONDS", 600)
+# A submit's heartbeat while its click runs, and the hard time limit of a submit: both well
+# under the stale threshold, so that the stale sweep never takes a live submit for a dead one.
+HEARTBEAT_SECONDS = env_float("HEARTBEAT_SECONDS", max(1.0, STALE_TASK_SECONDS / 10))
+SUBMIT_TIME_LIMIT_SECONDS = env_int("SUBMIT_TIME_LIMIT_SECONDS", STALE_TASK_SECONDS // 2)
+if not HEARTBEAT_SECONDS < SUBMIT_TIME_LIMIT_SECONDS < STALE_TASK_SECONDS:
+    raise ImproperlyConfigured(
+        "HEARTBEAT_SECONDS < SUBMIT_TIME_LIMIT_SECONDS < STALE_TASK_SECONDS must hold."
+    )
 # A task QUEUED in the database this long without its message in the broker is re-published.
 RECONCILE_AFTER_SECONDS = env_int("RECONCILE_AFTER_SECONDS", 120)
 # Browser sessions one user may have running at once.

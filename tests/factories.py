@@ -1,7 +1,14 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from applications.models import Application, ApplicationRun, ApplicationTask, Profile
+from applications.models import (
+    WAITING,
+    Application,
+    ApplicationRun,
+    ApplicationTask,
+    Profile,
+    TaskState,
+)
 from jobs.models import JobPosting
 
 
@@ -52,6 +59,12 @@ class TaskFactory(factory.django.DjangoModelFactory):
     run = factory.SubFactory(RunFactory)
     user = factory.LazyAttribute(lambda task: task.run.user)
     job = factory.SubFactory(JobPostingFactory)
+    state = TaskState.QUEUED
+    # The message id its state implies: a queued task waits for its user's session (no message
+    # yet, WAITING) unless a test gives it one; a task in any other state has had a message.
+    celery_task_id = factory.LazyAttributeSequence(
+        lambda task, n: WAITING if task.state == TaskState.QUEUED else f"message-of-{n}"
+    )
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

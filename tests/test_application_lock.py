@@ -15,10 +15,10 @@ from applications.services import (
     application_claim,
     application_mark_applied,
     application_release,
-    task_claim_message,
     task_pause,
-    task_submitted,
 )
+from applications.services.preparing import task_claim_prepare
+from applications.services.submitting import task_mark_submitted
 from tests.factories import ApplicationFactory, JobPostingFactory, TaskFactory, UserFactory
 
 A = ApplicationStatus
@@ -130,7 +130,7 @@ def test_a_submitted_task_marks_the_lock_it_holds_applied_and_leaves_its_claim_a
         claimed_at=claimed_at,
     )
 
-    task_submitted(task=ApplicationTask.objects.get(pk=task.pk))
+    task_mark_submitted(task=ApplicationTask.objects.get(pk=task.pk))
 
     application = Application.objects.get(user=task.user, job=task.job)
     assert (application.status, application.has_been_applied_to) == (A.APPLIED, True)
@@ -142,7 +142,7 @@ def test_a_submitted_task_marks_the_lock_it_holds_applied_and_leaves_its_claim_a
 def test_a_submitted_task_whose_lock_row_is_gone_still_records_the_application():
     task = TaskFactory(state=TaskState.SUBMITTING)
 
-    task_submitted(task=ApplicationTask.objects.get(pk=task.pk))
+    task_mark_submitted(task=ApplicationTask.objects.get(pk=task.pk))
 
     application = Application.objects.get(user=task.user, job=task.job)
     assert (application.status, application.has_been_applied_to) == (A.APPLIED, True)
@@ -150,7 +150,7 @@ def test_a_submitted_task_whose_lock_row_is_gone_still_records_the_application()
 
 
 def _claim(task: ApplicationTask) -> ApplicationTask | None:
-    return task_claim_message(task_id=task.pk, message_id=task.celery_task_id)
+    return task_claim_prepare(task_id=task.pk, message_id=task.celery_task_id)
 
 
 def _lock_of(task: ApplicationTask) -> Application:

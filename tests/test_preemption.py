@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import ApplicationTask, TaskState
-from applications.services import task_pause, task_request_pause_for, task_step_done
+from applications.services import task_pause, task_request_pause_for
+from applications.services.preparing import task_record_step
 from tests.factories import TaskFactory, UserFactory
 
 
@@ -45,7 +46,7 @@ def test_approvals_beyond_the_reserve_ask_one_more_running_task_to_pause():
 
 
 def test_a_read_that_leaves_out_the_state_is_refused(db):
-    from applications import rows
+    from core import rows
 
     with pytest.raises(ValueError, match="must select state"):
         rows.read(ApplicationTask, "SELECT id FROM applications_applicationtask", [])
@@ -57,13 +58,13 @@ def test_a_step_boundary_returns_the_approved_work_to_yield_to_only_when_asked_t
     approved = TaskFactory(state=TaskState.APPROVED, run=running.run)
     TaskFactory(state=TaskState.APPROVED)  # another user's: not this task's to yield to
 
-    assert task_step_done(task=running, step="open", values={}) is None
+    assert task_record_step(task=running, step="open", values={}) is None
 
     task_request_pause_for(task=approved)
-    assert task_step_done(task=running, step="login", values={}) == [approved.pk]
+    assert task_record_step(task=running, step="login", values={}) == [approved.pk]
     task_pause(task=running, yield_to=[approved.pk])
 
     running.refresh_from_db()
     assert running.state == TaskState.QUEUED
-    assert running.checkpoint["yield_to"] == [approved.pk]
+    assert running.yield_to == [approved.pk]
     assert running.checkpoint["steps_done"] == ["open", "login"]

@@ -10,18 +10,17 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from applications.models import ApplicationTask, TaskPriority, TaskState
+from applications.models import WAITING, ApplicationTask, TaskPriority, TaskState
 from applications.services import (
-    WAITING,
     run_create,
+    sessions_hand_out,
     task_boost,
     task_cancel,
     task_fail,
-    task_prepared,
     task_retry,
-    tasks_dispatch_waiting,
     tasks_reconcile_queued,
 )
+from applications.services.preparing import task_mark_prepared
 from approvals.services import approval_new
 from tests.factories import TaskFactory, UserFactory
 from workers.services import prepare_application
@@ -55,7 +54,7 @@ def test_an_ingestion_publishes_one_task_per_free_session_and_the_rest_wait(
 
     assert published(owner) == [tasks[0].pk]
     # The session is taken: dispatching again publishes nothing.
-    assert tasks_dispatch_waiting(user_id=owner.pk) == 0
+    assert sessions_hand_out(user_id=owner.pk) == 0
     assert published(owner) == [tasks[0].pk]
 
 
@@ -64,7 +63,7 @@ def test_a_user_allowed_two_sessions_gets_two_messages(owner, settings):
     settings.MAX_SESSIONS_PER_USER = 2
     tasks = run_create(user=owner, job_urls=urls("acme", 5)).tasks
 
-    assert tasks_dispatch_waiting(user_id=owner.pk) == 2
+    assert sessions_hand_out(user_id=owner.pk) == 2
     assert published(owner) == [tasks[0].pk, tasks[1].pk]
 
 
@@ -74,8 +73,8 @@ def test_users_do_not_share_sessions(owner, outsider):
     theirs = run_create(user=outsider, job_urls=urls("beta", 3)).tasks
     TaskFactory(state=TaskState.RUNNING, run__user=outsider, celery_task_id="message-1")
 
-    assert tasks_dispatch_waiting(user_id=owner.pk) == 1
-    assert tasks_dispatch_waiting(user_id=outsider.pk) == 0
+    assert sessions_hand_out(user_id=owner.pk) == 1
+    assert sessions_hand_out(user_id=outsider.pk) == 0
     assert published(outsider) == []
     assert all(
         task.celery_task_id == WAITING
@@ -91,7 +90,7 @@ def test_a_prepared_task_gives_its_session_to_the_next_waiting_task_in_the_same_
     approval, _ = approval_new(task=running)
 
     with CaptureQueriesContext(connection) as queries:
-        task_prepared(task=running, approval=approval)
+        task_mark_prepared(task=running, approval=approval)
 
     assert len(queries) == 1
     boosted.refresh_from_db()
@@ -108,7 +107,7 @@ def test_a_prepared_task_leaves_the_next_waiting_when_another_session_is_in_use(
     waiting = TaskFactory(run=running.run)
     settings.MAX_SESSIONS_PER_USER = 1
 
-    task_prepared(task=running, approval=approval_new(task=running)[0])
+    task_mark_prepared(task=running, approval=approval_new(task=running)[0])
 
     waiting.refresh_from_db()
     assert waiting.celery_task_id == WAITING
@@ -130,7 +129,7 @@ def test_a_task_that_ends_otherwise_gives_its_session_back_on_commit(
     waiting.refresh_from_db()
     assert waiting.celery_task_id == WAITING  # not before the commit
     for callback in callbacks:
-        if getattr(callback, "__qualname__", "").startswith("_dispatch_on_commit"):
+        if getattr(callback, "__qualname__", "").startswith("hand_out_on_commit"):
             callback()
 
     waiting.refresh_from_db()
@@ -140,14 +139,14 @@ def test_a_task_that_ends_otherwise_gives_its_session_back_on_commit(
 @pytest.mark.django_db
 def test_a_boosted_waiting_task_goes_next_without_a_message_of_its_own(owner):
     tasks = run_create(user=owner, job_urls=urls("acme", 3)).tasks
-    tasks_dispatch_waiting(user_id=owner.pk)
+    sessions_hand_out(user_id=owner.pk)
 
     boosted = task_boost(task=tasks[2], actor="owner")
 
     assert boosted.priority == TaskPriority.BOOSTED
     assert boosted.celery_task_id == WAITING  # the user's session is still taken
     first = ApplicationTask.objects.get(pk=tasks[0].pk)
-    task_prepared(task=claimed(first), approval=approval_new(task=first)[0])
+    task_mark_prepared(task=claimed(first), approval=approval_new(task=first)[0])
     assert published(owner) == [tasks[2].pk]
 
 
@@ -166,7 +165,7 @@ def test_a_retried_task_waits_for_a_free_session():
     failed.refresh_from_db()
     assert failed.state == TaskState.QUEUED
     assert failed.celery_task_id == WAITING
-    assert tasks_dispatch_waiting(user_id=failed.user_id) == 0
+    assert sessions_hand_out(user_id=failed.user_id) == 0
 
 
 @pytest.mark.django_db
@@ -255,7 +254,7 @@ def test_a_task_failing_after_steps_not_yet_written_keeps_them_in_its_checkpoint
 @pytest.mark.django_db
 def test_the_api_says_which_queued_tasks_wait_for_a_session(owner, owner_client):
     tasks = run_create(user=owner, job_urls=urls("acme", 2)).tasks
-    tasks_dispatch_waiting(user_id=owner.pk)
+    sessions_hand_out(user_id=owner.pk)
 
     response = owner_client.get("/api/tasks/")
 
@@ -296,7 +295,7 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
 
     def dispatch_new_work() -> None:
         with transaction.atomic():
-            tasks_dispatch_waiting(user_id=running.user_id)
+            sessions_hand_out(user_id=running.user_id)
             dispatched.extend(published(running.user))
             transaction.set_rollback(True)  # nothing published from a test
         connection.close()

@@ -2,11 +2,11 @@
 
 import time
 
-from applications import slots
+from applications.services import preemption as slots
 
 
 def test_a_freed_slot_wakes_its_waiter_at_once():
-    slots.slot_freed(9001)
+    slots.announce_slot_freed(9001)
 
     started = time.monotonic()
     assert slots.wait_for_slot_freed(9001, 5) is True
@@ -21,7 +21,7 @@ def test_a_wait_ends_after_one_slice_so_the_waiter_looks_again():
 
 
 def test_a_submit_ending_does_not_wake_a_submit_waiting_for_a_slot():
-    slots.submit_ended(9003)
+    slots.announce_submit_ended(9003)
 
     assert slots.wait_for_slot_freed(9003, 0.1) is False
     assert slots.wait_for_submit_ended(9003, 0.1) is True
@@ -29,7 +29,7 @@ def test_a_submit_ending_does_not_wake_a_submit_waiting_for_a_slot():
 
 def test_wake_ups_nobody_waited_for_do_not_pile_up():
     for _ in range(5):
-        slots.slot_freed(9004)
+        slots.announce_slot_freed(9004)
 
     assert slots.wait_for_slot_freed(9004, 0.1) is True
     # The four others were not kept: the next waiter waits for a new one.

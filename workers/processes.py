@@ -45,11 +45,19 @@ def clear_broker_keys(client: Any) -> None:
             client.delete(*keys)
 
 
-def engine_layout(main_slots: int = 2) -> dict[str, list[str]]:
+def engine_layout(main_slots: int = 2, reserve_slots: int | None = None) -> dict[str, list[str]]:
+    """The production layout (config.dispatch.WORKER_QUEUES): `main` with `main_slots`, the
+    reserve with RESERVE_SLOTS, maintenance with one."""
+    from django.conf import settings
+
+    from config.dispatch import WORKER_QUEUES
+
+    reserve = settings.RESERVE_SLOTS if reserve_slots is None else reserve_slots
+    slots = {"worker": main_slots, "reserve": reserve, "maintenance": 1}
+    names = {"worker": "main", "reserve": "reserve", "maintenance": "maintenance"}
     return {
-        "main": ["-Q", "approvals,default", "-c", str(main_slots)],
-        "reserve": ["-Q", "approvals", "-c", "1"],
-        "maintenance": ["-Q", "maintenance", "-c", "1"],
+        names[process]: ["-Q", ",".join(queues), "-c", str(slots[process])]
+        for process, queues in WORKER_QUEUES.items()
     }
 
 

@@ -1,4 +1,5 @@
-"""What a worker does with a prepare or a submit message. The Celery tasks only call these."""
+"""What a worker does with a prepare or a submit message. The Celery tasks only call these; the
+rules they follow are in applications.services (preparing, preemption, submitting)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,29 @@ import time
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from applications import slots
+from applications.exceptions import SubmitUnderWay, TaskLost
 from applications.models import ApplicationTask, TaskState
-from applications.services import (
-    SubmitUnderWay,
-    TaskLost,
-    session_slot_holders,
-    task_claim_message,
-    task_claim_submit,
-    task_fail,
+from applications.services.failures import task_fail
+from applications.services.preemption import (
+    PAUSED_FOR_APPROVED_WORK,
+    PAUSED_FOR_STOP,
     task_pause,
     task_pause_requested,
-    task_prepared,
-    task_start_submit,
-    task_step_done,
-    task_step_noted,
-    task_submitted,
+    task_wait_for_session,
+    wait_for_submit_ended,
 )
-from approvals.services import approval_new
-from config import dispatch
+from applications.services.preparing import task_claim_prepare, task_note_step, task_record_step
+from applications.services.submitting import (
+    SubmitNext,
+    task_claim_submit,
+    task_heartbeat_while_clicking,
+    task_mark_submitted,
+    task_start_submit,
+    task_submit_interrupted,
+)
+from approvals.services import approval_request_open
 from workers.drivers import StepFailed, get_driver
-from workers.interrupts import interrupts_allowed, interrupts_deferred
+from workers.interrupts import interrupts_allowed, interrupts_deferred, stop_requested
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +44,16 @@ OUTCOME_UNKNOWN = (
 )
 
 
-def prepare_application(*, task_id: int, message_id: str) -> str:
+def prepare_application(*, task_id: int, message_id: str, retried: bool = False) -> str:
     """Claim the task, run its remaining steps (the checkpoint says which are done), and stop
     before the final click with an approval request. Between steps: checkpoint, heartbeat, and
     a look for a pause request, in one statement; a step that ends within
     CHECKPOINT_MIN_INTERVAL_SECONDS of the last write is written with the next one (the last
-    step with PENDING_APPROVAL). Returns what happened, for the log."""
+    step with PENDING_APPROVAL). A worker asked to stop (SIGTERM, Ctrl-C) pauses the task at
+    its next step boundary. Returns what happened, for the log."""
     driver = get_driver()
     with interrupts_deferred():
-        task = _claim_after_submits(task_id=task_id, message_id=message_id)
+        task = _claim_after_submits(task_id=task_id, message_id=message_id, retried=retried)
         if task is None:
             return "dropped"
         done = set(task.checkpoint.get("steps_done", []))
@@ -75,56 +79,58 @@ def prepare_application(*, task_id: int, message_id: str) -> str:
                 task_fail(task=task, reason=f"Step {step!r} failed: {error}")
                 return "failed"
             position += 1
-            if position == len(remaining) or (
-                time.monotonic() - written_at < settings.CHECKPOINT_MIN_INTERVAL_SECONDS
-            ):
+            last = position == len(remaining)
+            if not last and stop_requested():
+                task_note_step(task=task, step=step, values=values)
+                return _pause(task, [], reason=PAUSED_FOR_STOP)
+            if last or time.monotonic() - written_at < settings.CHECKPOINT_MIN_INTERVAL_SECONDS:
                 # Written with the next write: PENDING_APPROVAL for the last step.
-                task_step_noted(task=task, step=step, values=values)
+                task_note_step(task=task, step=step, values=values)
                 continue
             try:
-                yield_to = task_step_done(task=task, step=step, values=values)
+                yield_to = task_record_step(task=task, step=step, values=values)
             except TaskLost:
                 return "lost"
             written_at = time.monotonic()
             if yield_to is not None:
                 return _pause(task, yield_to)
-        approval, _ = approval_new(task=task)
         try:
-            task_prepared(task=task, approval=approval)
+            approval_request_open(task=task)
         except TaskLost:
             return "lost"
     return "prepared"
 
 
-def _claim_after_submits(*, task_id: int, message_id: str) -> ApplicationTask | None:
+def _claim_after_submits(*, task_id: int, message_id: str, retried: bool) -> ApplicationTask | None:
     """Claim the task; a paused one whose user's submit is under way waits here, holding its
     slot, until that submit is over (woken at once when it ends), so that it resumes after the
     approved work and before fresh work. After RESUME_WAIT_SECONDS it claims regardless."""
     deadline = time.monotonic() + RESUME_WAIT_SECONDS
     while True:
         try:
-            return task_claim_message(
+            return task_claim_prepare(
                 task_id=task_id,
                 message_id=message_id,
                 after_submits=time.monotonic() < deadline,
+                retried=retried,
             )
         except SubmitUnderWay as busy:
-            slots.wait_for_submit_ended(busy.user_id, deadline - time.monotonic())
+            wait_for_submit_ended(busy.user_id, deadline - time.monotonic())
 
 
-def _pause(task: ApplicationTask, yield_to: list[int] | None = None) -> str:
+def _pause(
+    task: ApplicationTask, yield_to: list[int] | None = None, reason: str = PAUSED_FOR_APPROVED_WORK
+) -> str:
     try:
-        task_pause(task=task, yield_to=yield_to)
+        task_pause(task=task, yield_to=yield_to, reason=reason)
     except TaskLost:
         return "lost"
     return "paused"
 
 
 def submit_application(*, task_id: int, message_id: str) -> str:
-    """The final click, at most once. SUBMITTING is committed before the click; a task found
-    already SUBMITTING (redelivered, or re-published by the stale sweep) first asks the site
-    whether the application exists, and fails for a person to check when the site cannot tell.
-    Interrupts wait until the click is recorded."""
+    """The final click, at most once (applications.services.submitting says how). Interrupts
+    wait until the click is recorded."""
     driver = get_driver()
     with interrupts_deferred():
         claim = task_claim_submit(task_id=task_id, message_id=message_id)
@@ -132,45 +138,48 @@ def submit_application(*, task_id: int, message_id: str) -> str:
             return "dropped"
         task = claim.task
         try:
-            if task.state == TaskState.APPROVED:
-                wait_for_session_slot(task)
-                task = task_start_submit(task=task)
-            elif not claim.started:
+            if claim.next == SubmitNext.WAIT_FOR_SESSION:
+                task_wait_for_session(task)
+                task_start_submit(task=task)
+            elif claim.next == SubmitNext.CHECK_SITE:
                 outcome = driver.was_submitted(task)
                 if outcome is True:
-                    task_submitted(task=task)
+                    task_mark_submitted(task=task)
                     return "submitted (found on the site)"
                 if outcome is None:
                     task_fail(task=task, reason=OUTCOME_UNKNOWN, release=False)
                     return "outcome unknown"
-            driver.submit(task)
-            task_submitted(task=task)
+            return _click(driver, task)
         except TaskLost:
             return "lost"
+
+
+def _click(driver, task: ApplicationTask) -> str:
+    """The click itself, with the heartbeat going on; a click that raises is handed at once to
+    a submit that asks the site first."""
+    try:
+        with task_heartbeat_while_clicking(task):
+            driver.submit(task)
+    except Exception as error:
+        logger.exception("task %s: the final click raised", task.pk)
+        task_submit_interrupted(task=task, error=error)
+        return "click raised; the site is asked next"
+    task_mark_submitted(task=task)
     return "submitted"
 
 
-def wait_for_session_slot(task: ApplicationTask) -> None:
-    """Until the user's running work has yielded the session slot this submit needs: asked to
-    pause, it yields at its next step boundary; after PREEMPT_GRACE_SECONDS it is revoked, and
-    after as long again the submit goes ahead regardless (a stuck browser must not hold an
-    approved application back)."""
-    grace = settings.PREEMPT_GRACE_SECONDS
-    deadline = time.monotonic() + grace
-    revoked = False
-    while True:
-        holders = session_slot_holders(task=task)
-        if not holders:
+def record_retries_exhausted(*, task_id: int, message_id: str, error: BaseException) -> None:
+    """A prepare or submit message gave up (its retries ran out): the task fails now, if the row
+    is still this message's. A submit's click may have happened, so it keeps its lock for a
+    person to check."""
+    try:
+        task = ApplicationTask.objects.filter(pk=task_id, celery_task_id=message_id).first()
+        if task is None or task.is_final:
             return
-        remaining = deadline - time.monotonic()
-        if remaining > 0:
-            slots.wait_for_slot_freed(task.user_id, remaining)
-            continue
-        if revoked:
-            logger.warning("task %s: submitting while the user's slot is still held", task.pk)
-            return
-        for holder in holders:
-            logger.info("revoking task %s (message %s)", holder.pk, holder.celery_task_id)
-            dispatch.interrupt(holder.celery_task_id)
-        revoked = True
-        deadline = time.monotonic() + grace
+        submitting = task.state == TaskState.SUBMITTING
+        reason = f"Gave up after its retries: {error}"
+        if submitting:
+            reason = f"{OUTCOME_UNKNOWN} ({reason})"
+        task_fail(task=task, reason=reason, release=not submitting)
+    except Exception:
+        logger.exception("task %s: could not record that its retries ran out", task_id)

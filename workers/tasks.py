@@ -4,9 +4,11 @@ config/dispatch.py."""
 import logging
 
 from billiard.exceptions import SoftTimeLimitExceeded
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from applications import selectors as application_selectors
 from applications import services as application_services
 from approvals import services as approval_services
 from config import dispatch
@@ -27,6 +29,14 @@ RETRY_ON_DATABASE_ERRORS = {
 }
 
 
+class EngineTask(Task):
+    """A prepare or submit whose retries have run out records the failure at once, through the
+    one failure path, instead of leaving its row to the stale sweep."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        services.record_retries_exhausted(task_id=args[0], message_id=task_id, error=exc)
+
+
 def _late_interrupt_ignored(name: str, task_id: int) -> str:
     # The revoke signal reached this process after its work was recorded (it was waiting
     # behind the deferred section); nothing is left to interrupt.
@@ -34,15 +44,25 @@ def _late_interrupt_ignored(name: str, task_id: int) -> str:
     return "done"
 
 
-@shared_task(name=dispatch.PREPARE_TASK, bind=True, **RETRY_ON_DATABASE_ERRORS)
+@shared_task(name=dispatch.PREPARE_TASK, bind=True, base=EngineTask, **RETRY_ON_DATABASE_ERRORS)
 def prepare_application(self, task_id: int) -> str:
     try:
-        return services.prepare_application(task_id=task_id, message_id=self.request.id)
+        return services.prepare_application(
+            task_id=task_id, message_id=self.request.id, retried=bool(self.request.retries)
+        )
     except SoftTimeLimitExceeded:
         return _late_interrupt_ignored("prepare", task_id)
 
 
-@shared_task(name=dispatch.SUBMIT_TASK, bind=True, **RETRY_ON_DATABASE_ERRORS)
+# The hard time limit ends a click that hangs before the stale sweep could take the submit for
+# dead (applications.services.submitting).
+@shared_task(
+    name=dispatch.SUBMIT_TASK,
+    bind=True,
+    base=EngineTask,
+    time_limit=settings.SUBMIT_TIME_LIMIT_SECONDS,
+    **RETRY_ON_DATABASE_ERRORS,
+)
 def submit_application(self, task_id: int) -> str:
     try:
         return services.submit_application(task_id=task_id, message_id=self.request.id)
@@ -54,21 +74,21 @@ def submit_application(self, task_id: int) -> str:
 # dropped.
 @shared_task(name=dispatch.PUBLISH_TASK, **RETRY_ON_DATABASE_ERRORS)
 def publish_prepare_messages(task_ids: list[int]) -> int:
-    messages = application_services.tasks_prepare_messages(task_ids=task_ids)
+    messages = application_selectors.tasks_prepare_messages(task_ids=task_ids)
     return dispatch.send_prepare_now(messages)
 
 
-@shared_task(name="workers.sweep_stale_tasks")
+@shared_task(name=dispatch.SWEEP_STALE_TASK)
 def sweep_stale_tasks() -> dict[str, int]:
     return application_services.tasks_recover_stale()
 
 
-@shared_task(name="workers.sweep_expired_approvals")
+@shared_task(name=dispatch.SWEEP_APPROVALS_TASK)
 def sweep_expired_approvals() -> int:
     return approval_services.approvals_expire_due()
 
 
-@shared_task(name="workers.reconcile_queued_tasks")
+@shared_task(name=dispatch.RECONCILE_TASK)
 def reconcile_queued_tasks() -> int:
     in_broker = dispatch.queued_message_ids(dispatch.QUEUE_DEFAULT) | dispatch.queued_message_ids(
         dispatch.QUEUE_APPROVALS

@@ -4,7 +4,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from applications.models import ApplicationTask, TaskEvent
-from applications.services import applicant_create, run_create
+from applications.services import applicant_create, run_create, sessions_hand_out
 from workers.drivers import SIM_CLICKS, SIM_STEP_LOG
 
 from .conftest import redis_client, wait_until
@@ -25,6 +25,10 @@ def queue_tasks(user, urls: list[str], simulate: dict | None = None) -> list[App
         assert result.run is not None, result.warnings
         if simulate is not None:
             ApplicationTask.objects.filter(run=result.run).update(checkpoint={"simulate": simulate})
+    # Inside a test's transaction (the `db` fixture) nothing commits, so the hand-out that
+    # ingestion runs on commit is run here: the user's first task gets its message id, as it
+    # would. Committed, it has run already, and running it again changes nothing.
+    sessions_hand_out(user_id=user.pk)
     return list(ApplicationTask.objects.filter(run=result.run).order_by("pk"))
 
 

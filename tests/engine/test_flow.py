@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from applications.models import (
+    WAITING,
     Application,
     ApplicationStatus,
     ApplicationTask,
@@ -18,7 +19,6 @@ from applications.models import (
     TaskState,
 )
 from applications.services import (
-    WAITING,
     task_cancel,
     task_transition,
     tasks_recover_stale,

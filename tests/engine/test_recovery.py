@@ -10,12 +10,12 @@ from django.utils import timezone
 from applications.models import Application, ApplicationStatus, ApplicationTask, TaskState
 from applications.services import (
     task_cancel,
-    task_claim_message,
     task_pause,
     task_transition,
     tasks_reconcile_queued,
     tasks_recover_stale,
 )
+from applications.services.preparing import task_claim_prepare
 from config import dispatch
 from config.celery import app
 from workers.drivers import SIM_SUBMITTED
@@ -183,9 +183,9 @@ def test_a_message_redelivered_again_and_again_fails_at_the_attempt_limit(db, ow
 
     # Each delivery finds the task RUNNING under the same message: its worker died.
     for attempt in (1, 2, 3):
-        claimed = task_claim_message(task_id=task.pk, message_id=task.celery_task_id)
+        claimed = task_claim_prepare(task_id=task.pk, message_id=task.celery_task_id)
         assert claimed is not None and claimed.attempts == attempt
-    assert task_claim_message(task_id=task.pk, message_id=task.celery_task_id) is None
+    assert task_claim_prepare(task_id=task.pk, message_id=task.celery_task_id) is None
 
     task.refresh_from_db()
     assert task.state == TaskState.FAILED
@@ -201,12 +201,12 @@ def test_a_task_paused_more_often_than_the_attempt_limit_still_resumes(db, owner
         message_id = ApplicationTask.objects.values_list("celery_task_id", flat=True).get(
             pk=task.pk
         )
-        claimed = task_claim_message(task_id=task.pk, message_id=message_id)
+        claimed = task_claim_prepare(task_id=task.pk, message_id=message_id)
         assert claimed is not None
         task_pause(task=claimed)
 
     message_id = ApplicationTask.objects.values_list("celery_task_id", flat=True).get(pk=task.pk)
-    claimed = task_claim_message(task_id=task.pk, message_id=message_id)
+    claimed = task_claim_prepare(task_id=task.pk, message_id=message_id)
     assert claimed is not None
     assert (claimed.state, claimed.attempts) == (TaskState.RUNNING, 1)
 
@@ -216,7 +216,7 @@ def test_a_queued_task_past_the_attempt_limit_fails_instead_of_running(db, owner
     [task] = queue_tasks(owner, urls("pi", 1), simulate=INSTANT)
     ApplicationTask.objects.filter(pk=task.pk).update(attempts=3)
 
-    assert task_claim_message(task_id=task.pk, message_id=task.celery_task_id) is None
+    assert task_claim_prepare(task_id=task.pk, message_id=task.celery_task_id) is None
 
     task.refresh_from_db()
     assert task.state == TaskState.FAILED

@@ -1,7 +1,16 @@
 """Single-statement writes for the path every posting takes (claim, each step boundary, each
 transition, the duplicate lock). The ORM builds a query anew on every call, and these statements
 run several times per posting; here each is one round trip, built from the models' own field
-definitions, and writes only the columns that changed."""
+definitions, and writes only the columns that changed.
+
+How django-fsm stays in charge of a state field written this way: a model's transition method
+(django-fsm's `@transition`) is always called first; it checks the source state and sets the
+target in memory, and refuses (TransitionNotAllowed) anything the machine does not allow. The
+write is then an UPDATE conditional on the state the transition started from, which is what
+django-fsm's ConcurrentTransitionMixin adds to a save(): of two concurrent writers only one
+matches, and the other is told (ConcurrentTransition, raised by the caller). The models do not
+use that mixin, because their rows are never saved with save() once they exist; the condition
+is written here instead, next to the rest of the statement."""
 
 from __future__ import annotations
 
@@ -100,8 +109,8 @@ def _layout(
     fields in the model's order (as Model.from_db wants them), their attribute names, the
     converters of those that have one, and the other columns (position, name)."""
     fields = {field.column: field for field in model._meta.concrete_fields}
-    # ConcurrentTransitionMixin reads the state fields of every new instance: one left out
-    # would be loaded by a query of its own for each row.
+    # A transition reads the state fields: one left out would be loaded by a deferred-field
+    # query of its own for each row.
     missing = [column for column in _state_columns(model) if column not in names]
     if missing:
         raise ValueError(f"A read of {model.__name__} must select {', '.join(missing)}.")
@@ -181,7 +190,7 @@ def conditional_update(
 @dataclasses.dataclass
 class ConditionalUpdate:
     """An UPDATE of `instance`'s unstored changes to the row matching `where`, to run along with
-    another write (applications.services.task_transition); `matched` says whether it did."""
+    another write (a task's transition statement); `matched` says whether it did."""
 
     instance: StoredValuesMixin
     where: dict[str, Any]
@@ -192,7 +201,7 @@ class ConditionalUpdate:
 class Upsert:
     """An INSERT of `instance` with an ON CONFLICT clause (`on_conflict`, with its
     `parameters`), run alone (`execute`) or along with another write
-    (applications.services.task_transition); `matched` says whether it inserted the row or
+    (a task's transition statement); `matched` says whether it inserted the row or
     updated the conflicting one."""
 
     instance: models.Model
@@ -221,10 +230,8 @@ class Upsert:
 
 
 def stored(instance: StoredValuesMixin, changes: dict[models.Field, Any]) -> None:
+    """Note the changes a matched statement wrote as what the row now holds."""
     instance.remember_stored({field.attname: value for field, value in changes.items()})
-    if hasattr(instance, "_update_initial_state"):
-        # What django-fsm's ConcurrentTransitionMixin compares against on a later save().
-        instance._update_initial_state()
 
 
 def insert_columns(instance: models.Model) -> tuple[str, list[Any]]:
