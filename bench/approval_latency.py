@@ -220,6 +220,68 @@ def measure(workers, depth: int) -> dict:
     }
 
 
+RESERVE_BUSY_APPROVALS = 20
+SLOW_SUBMIT_SECONDS = 45.0
+
+
+def measure_reserve_busy(workers) -> list[float]:
+    """Approve RESERVE_BUSY_APPROVALS tasks one after another while the reserve slot is held by
+    another user's slow submit and both `default` slots run long tasks of two more users: no
+    reserve slot is free, so each approval must make one running task yield. Returns the
+    latencies."""
+    from applications.models import ApplicationTask, TaskState
+    from workers.processes import wait_until
+
+    common.reset_engine(workers)
+    approver, client = make_user("approver-busy")
+    to_approve = queue(approver, "busy-approve", RESERVE_BUSY_APPROVALS, {"steps": ["fill"]})
+    slow_user, slow_client = make_user("slow-submitter")
+    [slow] = queue(
+        slow_user, "slow-submit", 1, {"steps": ["fill"], "submit_seconds": SLOW_SUBMIT_SECONDS}
+    )
+    wait_for_pending([*to_approve, slow])
+    long_steps = [f"step{number}" for number in range(LONG_TASK_STEPS)]
+    for name in ("busy-long-a", "busy-long-b"):
+        user, _ = make_user(name)
+        queue(user, name, 1, {"steps": long_steps})
+
+    def default_slots_busy() -> bool:
+        running = ApplicationTask.objects.filter(
+            state=TaskState.RUNNING, pause_requested_at__isnull=True
+        )
+        return running.count() >= 2
+
+    wait_until(default_slots_busy, timeout=30, message="the default slots are not busy")
+    approval_id = ApplicationTask.objects.values_list("approval_request__id", flat=True).get(
+        pk=slow
+    )
+    assert slow_client.post(f"/api/approvals/{approval_id}/approve/").status_code == 200
+    wait_until(
+        lambda: ApplicationTask.objects.filter(pk=slow, state=TaskState.SUBMITTING).exists(),
+        message="the slow submit did not start",
+    )
+
+    latencies = []
+    for task_id in to_approve:
+        wait_until(default_slots_busy, timeout=30, message="the default slots are not busy")
+        if not ApplicationTask.objects.filter(pk=slow, state=TaskState.SUBMITTING).exists():
+            raise AssertionError("the slow submit ended before the approvals were measured")
+        approval_id = ApplicationTask.objects.values_list("approval_request__id", flat=True).get(
+            pk=task_id
+        )
+        response = client.post(f"/api/approvals/{approval_id}/approve/")
+        answered = time.time()
+        assert response.status_code == 200, response.content
+        latencies.append(wait_for_submitting(task_id, answered))
+        wait_until(
+            lambda task_id=task_id: ApplicationTask.objects.filter(
+                pk=task_id, state=TaskState.SUBMITTED
+            ).exists(),
+            message=f"task {task_id} was not submitted",
+        )
+    return latencies
+
+
 def approve_without_preemption(task_id: int) -> None:
     """The baseline's approval: APPROVED, and the submit message sent to `default` at normal
     priority — plain FIFO Celery, no reserve, no pause requests."""
@@ -279,6 +341,7 @@ def main() -> None:
     workers = common.start_workers(log_dir, env={"SIMULATED_STEP_SECONDS": str(STEP_SECONDS)})
     try:
         shallow = measure(workers, SHALLOW_DEPTH)
+        reserve_busy = measure_reserve_busy(workers)
         deep = measure(workers, DEPTH)
         fifo = baseline(workers)
         latencies = deep["latencies"]
@@ -292,6 +355,10 @@ def main() -> None:
                 "approvals": APPROVALS,
                 "queued_normal_tasks": DEPTH,
                 "shallow_queue": SHALLOW_DEPTH,
+                "reserve_busy": (
+                    f"{RESERVE_BUSY_APPROVALS} approvals while the reserve slot runs a "
+                    f"{SLOW_SUBMIT_SECONDS:.0f} s submit and both default slots run long tasks"
+                ),
                 "step_seconds": STEP_SECONDS,
                 "workers": "main: approvals+default x2, reserve: approvals x1, maintenance x1",
                 "baseline": (
@@ -308,6 +375,8 @@ def main() -> None:
                 "p95_ms_depth10": ms(p95_shallow),
                 "p95_ms_depth10000": ms(p95),
                 "p95_ms_from_request": ms(common.percentile(deep["from_request"], 0.95)),
+                "p95_ms_reserve_busy": ms(common.percentile(reserve_busy, 0.95)),
+                "p50_ms_reserve_busy": ms(common.percentile(reserve_busy, 0.5)),
                 "baseline_p95_over_p95": round(baseline_p95 / max(p95, 0.001), 1),
                 "depth10000_over_depth10": round(p95 / max(p95_shallow, 0.001), 2),
                 "pauses": deep["pauses"],
@@ -320,6 +389,7 @@ def main() -> None:
             },
             goals={
                 "p95_ms": ("<", 100),
+                "p95_ms_reserve_busy": ("<", 100),
                 "baseline_p95_over_p95": (">=", 50),
                 "depth10000_over_depth10": ("<=", 1.5),
             },

@@ -25,6 +25,9 @@ WORKER_ENV = {
     "PREEMPT_GRACE_SECONDS": "2",
     "SIMULATED_STEP_SECONDS": "0.05",
     "TASK_MAX_ATTEMPTS": "3",
+    # A submit's heartbeat while it clicks, often enough for tests that sweep with a stale
+    # threshold of a few seconds.
+    "HEARTBEAT_SECONDS": "0.5",
     "LOG_LEVEL": "WARNING",
 }
 
