@@ -295,34 +295,11 @@ def write_transition(
     )
     writes = [event, *alongside]
     clauses = [f"changed AS ({update} RETURNING 1)"]
-    selects = []
-    written: dict[int, Any] = {}
+    selects, written = [], {}
     for number, write in enumerate(writes):
-        name = f"write{number}"
-        if isinstance(write, rows.ConditionalUpdate):
-            sql, values, written[number] = rows.conditional_update(
-                write.instance, where=write.where
-            )
-            clauses.append(f"{name} AS ({sql} AND EXISTS (SELECT FROM changed) RETURNING 1)")
-            selects.append(f"(SELECT count(*) FROM {name})")
-        elif isinstance(write, rows.Upsert):
-            sql, values = write.sql(source="changed")
-            clauses.append(f"{name} AS ({sql})")
-            selects.append(f"(SELECT count(*) FROM {name})")
-        elif isinstance(write, HandOut):
-            sql, values = write.ctes(name=name, source="changed")
-            clauses.append(sql)
-            selects.append(
-                f"(SELECT json_agg(json_build_array(id, celery_task_id, priority)) FROM {name})"
-            )
-        else:
-            columns, values = rows.insert_columns(write)
-            placeholders = ", ".join(["%s"] * len(values))
-            clauses.append(
-                f"{name} AS (INSERT INTO {rows.quote(write._meta.db_table)} ({columns}) "
-                f"SELECT {placeholders} FROM changed RETURNING id)"
-            )
-            selects.append(f"(SELECT id FROM {name})")
+        clause, select, values, written[number] = _along(f"write{number}", write)
+        clauses.append(clause)
+        selects.append(select)
         parameters.extend(values)
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(clauses)} SELECT {', '.join(selects)}", parameters)
@@ -330,14 +307,42 @@ def write_transition(
     if results[0] is None:
         return False
     rows.stored(task, changes)
-    for number, (write, result) in enumerate(zip(writes, results, strict=True)):
-        if isinstance(write, rows.ConditionalUpdate | rows.Upsert):
-            write.matched = result == 1
-            if write.matched and number in written:
-                rows.stored(write.instance, written[number])
-        elif isinstance(write, HandOut):
-            write.messages = [tuple(message) for message in result or []]
-        else:
-            write.pk = result
-            write._state.adding = False
+    for write, result, change in zip(writes, results, written.values(), strict=True):
+        _tell_outcome(write, result, change)
     return True
+
+
+def _along(name: str, write: Along) -> tuple[str, str, list[Any], dict | None]:
+    """A write alongside a transition: its CTE (named `name`, made only when the task's UPDATE,
+    `changed`, matched), the SELECT of its outcome, its parameters, and the changes a
+    ConditionalUpdate will have stored."""
+    if isinstance(write, rows.ConditionalUpdate):
+        sql, values, changes = rows.conditional_update(write.instance, where=write.where)
+        clause = f"{name} AS ({sql} AND EXISTS (SELECT FROM changed) RETURNING 1)"
+        return clause, f"(SELECT count(*) FROM {name})", values, changes
+    if isinstance(write, rows.Upsert):
+        sql, values = write.sql(source="changed")
+        return f"{name} AS ({sql})", f"(SELECT count(*) FROM {name})", values, None
+    if isinstance(write, HandOut):
+        sql, values = write.ctes(name=name, source="changed")
+        select = f"(SELECT json_agg(json_build_array(id, celery_task_id, priority)) FROM {name})"
+        return sql, select, values, None
+    columns, values = rows.insert_columns(write)
+    placeholders = ", ".join(["%s"] * len(values))
+    clause = (
+        f"{name} AS (INSERT INTO {rows.quote(write._meta.db_table)} ({columns}) "
+        f"SELECT {placeholders} FROM changed RETURNING id)"
+    )
+    return clause, f"(SELECT id FROM {name})", values, None
+
+
+def _tell_outcome(write: Along, result: Any, changes: dict | None) -> None:
+    if isinstance(write, rows.ConditionalUpdate | rows.Upsert):
+        write.matched = result == 1
+        if write.matched and changes is not None:
+            rows.stored(write.instance, changes)
+    elif isinstance(write, HandOut):
+        write.messages = [tuple(message) for message in result or []]
+    else:
+        write.pk = result
+        write._state.adding = False

@@ -11,6 +11,11 @@ boosted past the queue so that it starts), so each approval goes through the pau
 submit waits for that user's session slot, which the running task yields at its next step
 boundary.
 
+A third case holds the reserve: its one slot runs another user's slow submit (45 s) while both
+`default` slots run long tasks, and 20 approvals are made one after another by a user with no
+running task of their own, so that every one must make a running task yield
+(`p95_ms_reserve_busy`).
+
 The baseline uses the same workers and simulated tasks with no priority and no preemption: the
 approved task's submit message joins the `default` queue behind 100 normal tasks, first in,
 first out. A wait is capped at 60 s (a capped wait counts as 60 s).

@@ -104,7 +104,7 @@ def write_result(
 
 # --- Benchmarks of the engine: real workers on the benchmark's own database and Redis ---------
 
-BENCH_REDIS_DB = 14
+BENCH_REDIS_DB = 8
 
 
 def engine_environment() -> dict[str, str]:

@@ -46,59 +46,66 @@ OUTCOME_UNKNOWN = (
 
 def prepare_application(*, task_id: int, message_id: str, retried: bool = False) -> str:
     """Claim the task, run its remaining steps (the checkpoint says which are done), and stop
-    before the final click with an approval request. Between steps: checkpoint, heartbeat, and
-    a look for a pause request, in one statement; a step that ends within
-    CHECKPOINT_MIN_INTERVAL_SECONDS of the last write is written with the next one (the last
-    step with PENDING_APPROVAL). A worker asked to stop (SIGTERM, Ctrl-C) pauses the task at
-    its next step boundary. Returns what happened, for the log."""
+    before the final click with an approval request. Returns what happened, for the log."""
     driver = get_driver()
     with interrupts_deferred():
         task = _claim_after_submits(task_id=task_id, message_id=message_id, retried=retried)
         if task is None:
             return "dropped"
-        done = set(task.checkpoint.get("steps_done", []))
-        remaining = [step for step in driver.steps(task) if step not in done]
-        position = 0
-        written_at = time.monotonic()
-        while position < len(remaining):
-            step = remaining[position]
-            try:
-                with interrupts_allowed():
-                    values = driver.run_step(task, step)
-            except SoftTimeLimitExceeded:
-                # A revoke's signal. It may be meant for a task this process ran before.
-                if task_pause_requested(task=task):
-                    return _pause(task)
-                logger.warning("task %s: an interrupt not meant for it; redoing %s", task_id, step)
-                continue
-            except StepFailed as error:
-                task_fail(task=task, reason=str(error))
-                return "failed"
-            except Exception as error:
-                logger.exception("task %s: step %s raised", task_id, step)
-                task_fail(task=task, reason=f"Step {step!r} failed: {error}")
-                return "failed"
-            position += 1
-            last = position == len(remaining)
-            if not last and stop_requested():
-                task_note_step(task=task, step=step, values=values)
-                return _pause(task, [], reason=PAUSED_FOR_STOP)
-            if last or time.monotonic() - written_at < settings.CHECKPOINT_MIN_INTERVAL_SECONDS:
-                # Written with the next write: PENDING_APPROVAL for the last step.
-                task_note_step(task=task, step=step, values=values)
-                continue
-            try:
-                yield_to = task_record_step(task=task, step=step, values=values)
-            except TaskLost:
-                return "lost"
-            written_at = time.monotonic()
-            if yield_to is not None:
-                return _pause(task, yield_to)
+        outcome = _run_steps(driver, task)
+        if outcome is not None:
+            return outcome
         try:
             approval_request_open(task=task)
         except TaskLost:
             return "lost"
     return "prepared"
+
+
+def _run_steps(driver, task: ApplicationTask) -> str | None:
+    """The task's remaining steps. Between steps: checkpoint, heartbeat, and a look for a pause
+    request, in one statement; a step that ends within CHECKPOINT_MIN_INTERVAL_SECONDS of the
+    last write is written with the next one (the last step with PENDING_APPROVAL). A worker
+    asked to stop (SIGTERM, Ctrl-C) pauses the task at its next step boundary. Returns None
+    when every step is done, else how the task left (paused, failed, lost)."""
+    done = set(task.checkpoint.get("steps_done", []))
+    remaining = [step for step in driver.steps(task) if step not in done]
+    position = 0
+    written_at = time.monotonic()
+    while position < len(remaining):
+        step = remaining[position]
+        try:
+            with interrupts_allowed():
+                values = driver.run_step(task, step)
+        except SoftTimeLimitExceeded:
+            # A revoke's signal. It may be meant for a task this process ran before.
+            if task_pause_requested(task=task):
+                return _pause(task)
+            logger.warning("task %s: an interrupt not meant for it; redoing %s", task.pk, step)
+            continue
+        except Exception as error:
+            if not isinstance(error, StepFailed):
+                logger.exception("task %s: step %s raised", task.pk, step)
+                error = f"Step {step!r} failed: {error}"
+            task_fail(task=task, reason=str(error))
+            return "failed"
+        position += 1
+        last = position == len(remaining)
+        if not last and stop_requested():
+            task_note_step(task=task, step=step, values=values)
+            return _pause(task, [], reason=PAUSED_FOR_STOP)
+        if last or time.monotonic() - written_at < settings.CHECKPOINT_MIN_INTERVAL_SECONDS:
+            # Written with the next write: PENDING_APPROVAL for the last step.
+            task_note_step(task=task, step=step, values=values)
+            continue
+        try:
+            yield_to = task_record_step(task=task, step=step, values=values)
+        except TaskLost:
+            return "lost"
+        written_at = time.monotonic()
+        if yield_to is not None:
+            return _pause(task, yield_to)
+    return None
 
 
 def _claim_after_submits(*, task_id: int, message_id: str, retried: bool) -> ApplicationTask | None:

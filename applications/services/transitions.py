@@ -70,6 +70,21 @@ def task_transition(
         raise ConcurrentTransition(
             f"Task {task.pk} is no longer {from_state} as loaded; another writer changed it."
         )
+    _log_change(task, from_state, transition, actor, reason)
+    handed_out = [write for write in alongside if isinstance(write, statements.HandOut)]
+    for write in handed_out:
+        sessions.publish_handed_out(write)
+    if from_state in SESSION_STATES and task.state not in SESSION_STATES and not handed_out:
+        # The task no longer holds (or waits for) one of its user's sessions: the user's next
+        # waiting task may go, once this change is committed.
+        sessions.hand_out_on_commit(task.user_id)
+    return task
+
+
+def _log_change(
+    task: ApplicationTask, from_state: str, transition: str, actor: str, reason: str
+) -> None:
+    """One line per change of state, with its fields."""
     logger.info(
         "task %s: %s -> %s",
         task.pk,
@@ -84,14 +99,6 @@ def task_transition(
             "reason": reason,
         },
     )
-    handed_out = [write for write in alongside if isinstance(write, statements.HandOut)]
-    for write in handed_out:
-        sessions.publish_handed_out(write)
-    if from_state in SESSION_STATES and task.state not in SESSION_STATES and not handed_out:
-        # The task no longer holds (or waits for) one of its user's sessions: the user's next
-        # waiting task may go, once this change is committed.
-        sessions.hand_out_on_commit(task.user_id)
-    return task
 
 
 def task_record_event(*, task: ApplicationTask, name: str, actor: str, reason: str) -> None:
