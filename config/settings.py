@@ -237,10 +237,21 @@ APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDri
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")
 SIMULATED_STEP_SECONDS = env_float("SIMULATED_STEP_SECONDS", 0.5)
 
+# Logging -------------------------------------------------------------------------------
+# One handler for every process (web, worker, beat): the project's line format with each
+# record's `extra` fields as key=value (config/logging.py).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "formatters": {"fields": {"()": "config.logging.FieldsFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "fields"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Celery gives its task logger a handler of its own unless it has one.
+        "celery.task": {"handlers": ["console"], "propagate": False},
+    },
 }
+# The Celery worker and beat keep the handler above (Django's setup, run by Celery's Django
+# fixup, configures it first) instead of replacing the root logger's handlers with Celery's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
