@@ -1,13 +1,16 @@
 """How Applyline's processes write their logs: one line per record, its `extra` fields after the
-message as key=value.
+message as key=value, and no approval or API token anywhere in it.
 
-Used by Django's LOGGING (config/settings.py), which the Celery worker and beat use too.
-Imports nothing from Django."""
+Used by Django's LOGGING (config/settings.py), which the Celery worker and beat use too, and by
+the web process's uvicorn (config/uvicorn-logging.json). Imports nothing from Django, so that
+uvicorn can load it before the application."""
 
+import contextlib
 import datetime
 import decimal
 import enum
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -90,3 +93,71 @@ class FieldsFormatter(logging.Formatter):
             if text is not None:
                 pairs.append(f"{key}={_quoted(text)}")
         return " ".join([line, *pairs]) if pairs else line
+
+
+# What must never reach a log, each with what is written instead:
+# - the token of an approval link, a path segment after /by-token/ (the API), /approve/ or
+#   /reject/ (the review page): Django's "Not Found: <path>" and uvicorn's access log write
+#   the path of every request;
+# - a token given as a query parameter;
+# - the credential of an Authorization header (DRF's "Token <key>", "Bearer <key>"), and the
+#   session and CSRF cookies, which uvicorn's TRACE level writes with the request's headers.
+SECRETS = re.compile(
+    r"(?P<path>/(?:by-token|approve|reject)/)[^/?#\s\"'<>\\]+"
+    r"|(?P<query>[?&;](?:token|access_token|api_key|key)=)[^&#\s\"'<>\\]+"
+    r"|(?P<scheme>\b(?:token|bearer)\s+)[A-Za-z0-9._~+/-]{20,}=*"
+    r"|(?P<cookie>\b(?:sessionid|csrftoken)=)[^;\s\"'<>\\]+",
+    re.IGNORECASE,
+)
+REDACTED = "[token]"
+
+
+def redact(text: str) -> str:
+    """`text` with every token in it replaced by [token]."""
+    return SECRETS.sub(lambda match: f"{match.group(match.lastgroup)}{REDACTED}", text)
+
+
+def _redacted_args(args: Any) -> Any:
+    if isinstance(args, tuple):
+        return tuple(redact(arg) if isinstance(arg, str) else arg for arg in args)
+    if isinstance(args, dict):
+        return {
+            key: redact(value) if isinstance(value, str) else value for key, value in args.items()
+        }
+    return args
+
+
+class RedactTokens(logging.Filter):
+    """Replaces the tokens in a record (its message, arguments, text fields and traceback) with
+    [token] before any handler writes it. On every handler: a record that reaches a handler is
+    changed in place, so the handlers after it see it redacted too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # A record whose arguments do not fit its message is the handler's to report (as
+        # "--- Logging error ---"); a filter that raised would break the code that logged.
+        with contextlib.suppress(Exception):
+            self._redact(record)
+        return True
+
+    def _redact(self, record: logging.LogRecord) -> None:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        record.args = _redacted_args(record.args)
+        if record.args:
+            # An argument that is not a string may still print a token (a request's repr does):
+            # then the message is written out, redacted, in place of the template.
+            message = record.getMessage()
+            redacted = redact(message)
+            if redacted != message:
+                record.msg, record.args = redacted, ()
+        for key, value in extra_fields(record).items():
+            if isinstance(value, str):
+                setattr(record, key, redact(value))
+        if record.exc_info and not record.exc_text:
+            # Formatted here, as every formatter would, so that the traceback (an exception's
+            # message may quote the path) is redacted too; formatters reuse exc_text.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)

@@ -239,15 +239,27 @@ SIMULATED_STEP_SECONDS = env_float("SIMULATED_STEP_SECONDS", 0.5)
 
 # Logging -------------------------------------------------------------------------------
 # One handler for every process (web, worker, beat): the project's line format with each
-# record's `extra` fields as key=value (config/logging.py).
+# record's `extra` fields as key=value, and no approval or API token in any line
+# (config/logging.py). Every handler added here takes the redact_tokens filter.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "config.logging.RedactTokens"}},
     "formatters": {"fields": {"()": "config.logging.FieldsFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "fields"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "fields",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default handlers (a console one under DEBUG, the development server's, mail
+        # to ADMINS) would write request paths, tokens included, past the filter: its records
+        # go to the handler above instead.
+        "django": {"level": "INFO"},
         # Celery gives its task logger a handler of its own unless it has one.
         "celery.task": {"handlers": ["console"], "propagate": False},
     },
