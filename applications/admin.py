@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -14,6 +15,32 @@ from applications.models import (
     Profile,
     TaskEvent,
 )
+
+
+class StateMachineAdmin(admin.ModelAdmin):
+    """The admin of a model with a state machine shows its rows and never writes them: a state
+    changes through the services (the admin actions, the API, the workers), which check the
+    transition, write the event row and publish the work, where a saved form would do none of
+    it. Change forms are therefore read-only (Django's view page: no save button, and a POST
+    is refused). Nor are rows added here, since the services make them (with the duplicate lock,
+    the approval token), or deleted: a task's history is append-only, and a row deleted in
+    flight would strand the work around it (an IN_PROGRESS lock with no task to release it, a
+    task waiting for an approval that is gone)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_transition_permission(self, request: HttpRequest) -> bool:
+        """Who may run the actions that call the services: whoever holds the model's change
+        permission, which the read-only form does not otherwise use."""
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
 
 
 @admin.register(Profile)
@@ -30,6 +57,13 @@ class TaskInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     can_delete = False
+
+    # Tasks are made by ingestion and change state through the services (StateMachineAdmin).
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ApplicationRun)
@@ -49,6 +83,9 @@ class TaskEventInline(admin.TabularInline):
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
@@ -77,12 +114,13 @@ def _task_action(
             )
 
     action.__name__ = f"{verb}_tasks"
-    action.short_description = f"{verb.capitalize()} selected tasks"
-    return action
+    return admin.action(
+        description=f"{verb.capitalize()} selected tasks", permissions=["transition"]
+    )(action)
 
 
 @admin.register(ApplicationTask)
-class ApplicationTaskAdmin(admin.ModelAdmin):
+class ApplicationTaskAdmin(StateMachineAdmin):
     list_display = [
         "id",
         "job",
@@ -97,18 +135,6 @@ class ApplicationTaskAdmin(admin.ModelAdmin):
     list_filter = ["state", "priority", "job__ats"]
     search_fields = ["job__company", "job__title", "user__username", "celery_task_id"]
     list_select_related = ["job", "user", "run"]
-    raw_id_fields = ["run", "job", "user"]
-    readonly_fields = [
-        "state",
-        "attempts",
-        "celery_task_id",
-        "queued_at",
-        "started_at",
-        "heartbeat_at",
-        "state_changed_at",
-        "finished_at",
-        "created_at",
-    ]
     inlines = [TaskEventInline]
 
     @admin.display(boolean=True, description="waits for a session")
@@ -142,10 +168,8 @@ class TaskEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(StateMachineAdmin):
     list_display = ["id", "user", "job", "status", "has_been_applied_to", "last_applied_at"]
     list_filter = ["status", "has_been_applied_to"]
     search_fields = ["user__username", "job__company", "job__title"]
     list_select_related = ["user", "job"]
-    raw_id_fields = ["user", "job", "claimed_by_task"]
-    readonly_fields = ["status", "claimed_at", "created_at", "updated_at"]

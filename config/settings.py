@@ -234,10 +234,33 @@ APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDri
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")
 SIMULATED_STEP_SECONDS = env_float("SIMULATED_STEP_SECONDS", 0.5)
 
+# Logging -------------------------------------------------------------------------------
+# One handler for every process (web, worker, beat): the project's line format with each
+# record's `extra` fields as key=value, and no approval or API token in any line
+# (config/logging.py). Every handler added here takes the redact_tokens filter.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {"redact_tokens": {"()": "config.logging.RedactTokens"}},
+    "formatters": {"fields": {"()": "config.logging.FieldsFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "fields",
+            "filters": ["redact_tokens"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's default handlers (a console one under DEBUG, the development server's, mail
+        # to ADMINS) would write request paths, tokens included, past the filter: its records
+        # go to the handler above instead.
+        "django": {"level": "INFO"},
+        # Celery gives its task logger a handler of its own unless it has one.
+        "celery.task": {"handlers": ["console"], "propagate": False},
+    },
 }
+# The Celery worker and beat keep the handler above (Django's setup, run by Celery's Django
+# fixup, configures it first) instead of replacing the root logger's handlers with Celery's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
