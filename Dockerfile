@@ -16,4 +16,4 @@ RUN DEBUG=1 python manage.py collectstatic --noinput
 RUN useradd --create-home applyline
 USER applyline
 EXPOSE 8000
-CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--log-config", "config/uvicorn-logging.json"]

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -139,12 +138,13 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
     submit_attempts = models.PositiveSmallIntegerField(
         default=0, help_text="Times a worker took up the task's submit."
     )
-    yield_to = ArrayField(
-        models.BigIntegerField(),
+    # A JSON list rather than an array column: PostgreSQL's bulk insert of new tasks (UNNEST)
+    # takes JSON, not arrays, and an ingestion inserts up to 10,000 tasks in one statement.
+    yield_to = models.JSONField(
         default=list,
         blank=True,
-        help_text="The user's approved tasks this paused task gave its session to: it resumes "
-        "once they are submitted.",
+        help_text="The ids of the user's approved tasks this paused task gave its session to: "
+        "it resumes once they are submitted.",
     )
     last_error = models.TextField(blank=True, default="")
     celery_task_id = models.CharField(

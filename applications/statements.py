@@ -49,8 +49,9 @@ def read_for_prepare_claim(task_id: int) -> ApplicationTask | None:
     table = _tasks()
     found = rows.read(
         ApplicationTask,
-        "SELECT task.*, EXISTS (SELECT FROM unnest(task.yield_to) AS yielded_to (id) "
-        f"WHERE (SELECT state FROM {table} WHERE id = yielded_to.id) = ANY(%s)) "
+        "SELECT task.*, EXISTS (SELECT FROM jsonb_array_elements_text(task.yield_to) "
+        f"AS yielded_to (id) WHERE (SELECT state FROM {table} "
+        "WHERE id = yielded_to.id::bigint) = ANY(%s)) "
         f"AS submit_under_way FROM {table} task WHERE task.id = %s",
         [list(SUBMIT_STATES), task_id],
     )

@@ -107,6 +107,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A server that stops answering (rather than refusing) fails a connection attempt within this
+# long instead of holding a request or task for minutes.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+)
 if env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # Parameters bound on the server, and a statement run five times on a connection prepared
     # there: the engine runs the same few statements for every posting, and PostgreSQL then
