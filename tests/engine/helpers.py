@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from applications.models import ApplicationTask, TaskEvent
+from applications.models import ApplicationTask, TaskEvent, TaskState
 from applications.services import applicant_create, run_create, sessions_hand_out
 from workers.drivers import SIM_CLICKS, SIM_STEP_LOG
 
@@ -78,3 +78,17 @@ def approve(client: APIClient, task: ApplicationTask):
     response = client.post(f"/api/approvals/{approval_id}/approve/")
     assert response.status_code == 200, response.json()
     return response
+
+
+def assert_resumed_once_then_submitted_once(
+    task: ApplicationTask, client: APIClient, steps: list[str]
+) -> None:
+    """A task recovered after losing its worker or its connection: claimed a second time from
+    its checkpoint, every step run, then approved and clicked once, nothing left RUNNING."""
+    assert task.attempts == 2
+    assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
+    assert sorted(set(step_log(task))) == sorted(steps)
+    approve(client, task)
+    task = wait_for_state(task, TaskState.SUBMITTED)
+    assert clicks(task) == 1
+    assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()

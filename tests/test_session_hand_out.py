@@ -1,14 +1,12 @@
-"""A user's browser sessions: the broker holds at most MAX_SESSIONS_PER_USER prepare messages of
-theirs, the rest of their queued work waits in the database, and a session given back goes to
-their next waiting task. Also: steps of milliseconds are written with the next write."""
+"""The per-user session hand-out: the broker holds at most MAX_SESSIONS_PER_USER prepare messages
+of a user, the rest of their queued work waits in the database, and a session given back goes to
+their next waiting task."""
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from applications.models import WAITING, ApplicationTask, TaskPriority, TaskState
 from applications.services import (
@@ -18,14 +16,10 @@ from applications.services import (
     task_cancel,
     task_fail,
     task_retry,
-    tasks_reconcile_queued,
 )
 from applications.services.preparing import task_mark_prepared
 from approvals.services import approval_new
-from tests.factories import TaskFactory, UserFactory
-from workers.services import prepare_application
-
-STEPS = ["open", "login", "fill", "answer", "review"]
+from tests.factories import TaskFactory
 
 
 def urls(prefix: str, count: int) -> list[str]:
@@ -166,114 +160,6 @@ def test_a_retried_task_waits_for_a_free_session():
     assert failed.state == TaskState.QUEUED
     assert failed.celery_task_id == WAITING
     assert sessions_hand_out(user_id=failed.user_id) == 0
-
-
-@pytest.mark.django_db
-def test_reconciliation_publishes_work_left_waiting_with_no_session_in_use(settings):
-    settings.RECONCILE_AFTER_SECONDS = 60
-    long_ago = timezone.now() - timedelta(minutes=5)
-    left = TaskFactory(queued_at=long_ago)
-    busy_user = UserFactory()
-    TaskFactory(run__user=busy_user, state=TaskState.RUNNING, celery_task_id="message-1")
-    behind_a_session = TaskFactory(run__user=busy_user, queued_at=long_ago)
-    just_queued = TaskFactory()
-
-    assert tasks_reconcile_queued(broker_message_ids={"message-1"}) == 1
-
-    for task in (left, behind_a_session, just_queued):
-        task.refresh_from_db()
-    assert left.celery_task_id != WAITING
-    assert behind_a_session.celery_task_id == WAITING
-    assert just_queued.celery_task_id == WAITING
-
-
-@pytest.mark.django_db
-def test_a_message_for_a_waiting_task_is_dropped():
-    waiting = TaskFactory()
-
-    assert prepare_application(task_id=waiting.pk, message_id="an-old-message") == "dropped"
-    waiting.refresh_from_db()
-    assert waiting.state == TaskState.QUEUED
-
-
-# --- Checkpoint writes ----------------------------------------------------------------------
-
-
-def queued_with(steps_seconds: float) -> ApplicationTask:
-    return TaskFactory(
-        celery_task_id="message-1",
-        checkpoint={"simulate": {"steps": STEPS, "step_seconds": steps_seconds}},
-    )
-
-
-@pytest.mark.django_db
-def test_steps_of_milliseconds_are_written_with_pending_approval():
-    task = queued_with(0)
-
-    with CaptureQueriesContext(connection) as queries:
-        assert prepare_application(task_id=task.pk, message_id="message-1") == "prepared"
-
-    # The claim's read, the claim, and PENDING_APPROVAL with the checkpoint.
-    assert len(queries) == 3
-    task.refresh_from_db()
-    assert task.state == TaskState.PENDING_APPROVAL
-    assert task.checkpoint["steps_done"] == STEPS
-
-
-@pytest.mark.django_db
-def test_slower_steps_are_each_written_at_their_boundary(settings):
-    settings.CHECKPOINT_MIN_INTERVAL_SECONDS = 0.01
-    task = queued_with(0.02)
-
-    with CaptureQueriesContext(connection) as queries:
-        assert prepare_application(task_id=task.pk, message_id="message-1") == "prepared"
-
-    boundaries = [
-        query
-        for query in queries
-        if query["sql"].startswith("UPDATE") and "pause_requested_at IS NOT NULL" in query["sql"]
-    ]
-    # Every boundary but the last, which PENDING_APPROVAL writes.
-    assert len(boundaries) == len(STEPS) - 1
-
-
-@pytest.mark.django_db
-def test_a_task_failing_after_steps_not_yet_written_keeps_them_in_its_checkpoint():
-    task = TaskFactory(
-        celery_task_id="message-1",
-        checkpoint={"simulate": {"steps": STEPS, "step_seconds": 0, "fail_at": "answer"}},
-    )
-
-    assert prepare_application(task_id=task.pk, message_id="message-1") == "failed"
-
-    task.refresh_from_db()
-    assert task.state == TaskState.FAILED
-    assert task.checkpoint["steps_done"] == ["open", "login", "fill"]
-
-
-@pytest.mark.django_db
-def test_the_api_says_which_queued_tasks_wait_for_a_session(owner, owner_client):
-    tasks = run_create(user=owner, job_urls=urls("acme", 2)).tasks
-    sessions_hand_out(user_id=owner.pk)
-
-    response = owner_client.get("/api/tasks/")
-
-    assert response.status_code == 200
-    body = response.json()
-    listed = {task["id"]: task["waits_for_session"] for task in body.get("results", body)}
-    assert listed == {tasks[0].pk: False, tasks[1].pk: True}
-
-
-@pytest.mark.django_db
-def test_the_admin_task_list_shows_which_tasks_wait_for_a_session(owner, admin_client):
-    run_create(user=owner, job_urls=urls("acme", 2))
-
-    response = admin_client.get("/admin/applications/applicationtask/")
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Waits for a session" in page
-    assert page.count('alt="True"') == 2
 
 
 @pytest.mark.django_db(transaction=True)
