@@ -20,6 +20,7 @@ from applications.services import (
 from applications.services.preparing import task_mark_prepared
 from approvals.services import approval_new
 from tests.factories import TaskFactory
+from workers.processes import wait_until
 
 
 def urls(prefix: str, count: int) -> list[str]:
@@ -162,6 +163,15 @@ def test_a_retried_task_waits_for_a_free_session():
     assert sessions_hand_out(user_id=failed.user_id) == 0
 
 
+def waits_for_a_lock(backend: int) -> bool:
+    """Whether that database session is waiting for a lock now (a row another one has changed,
+    for one)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [backend])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_it_frees():
     """The dispatch run on commit of new work must not read a task that is ending right then as
@@ -171,6 +181,7 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
     waiting = TaskFactory(run=running.run)
     ending, release = threading.Event(), threading.Event()
     dispatched: list[int] = []
+    dispatcher_backend: list[int] = []
 
     def end_the_task() -> None:
         with transaction.atomic():
@@ -181,6 +192,9 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
 
     def dispatch_new_work() -> None:
         with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                dispatcher_backend.append(cursor.fetchone()[0])
             sessions_hand_out(user_id=running.user_id)
             dispatched.extend(published(running.user))
             transaction.set_rollback(True)  # nothing published from a test
@@ -191,8 +205,13 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
     assert ending.wait(10)
     dispatcher = threading.Thread(target=dispatch_new_work)
     dispatcher.start()
-    dispatcher.join(0.5)
+    wait_until(
+        lambda: dispatcher_backend and waits_for_a_lock(dispatcher_backend[0]),
+        timeout=10,
+        message="the dispatch never waited for the ending task's row",
+    )
     assert dispatcher.is_alive()  # waiting for the task's change to commit or roll back
+    assert dispatched == []
 
     release.set()
     ender.join(10)

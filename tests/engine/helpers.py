@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import base64
+import json
+
+from django.conf import settings
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -92,3 +96,37 @@ def assert_resumed_once_then_submitted_once(
     task = wait_for_state(task, TaskState.SUBMITTED)
     assert clicks(task) == 1
     assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
+
+
+def _priority_lists(queue: str) -> list[str]:
+    """The Redis lists of a queue, one per priority step (the highest step's has no suffix)."""
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    return [queue] + [
+        f"{queue}{options['sep']}{step}" for step in options["priority_steps"] if step
+    ]
+
+
+def messages_in(queue: str) -> list[dict]:
+    """The messages waiting in a queue, every priority step: task name, message id, args."""
+    found = []
+    for name in _priority_lists(queue):
+        for raw in redis_client().lrange(name, 0, -1):
+            message = json.loads(raw)
+            args = json.loads(base64.b64decode(message["body"]))[0]
+            headers = message["headers"]
+            found.append({"task": headers["task"], "id": headers["id"], "args": args})
+    return found
+
+
+def blocked_in(command: str) -> int:
+    """How many clients of the tests' Redis database are blocked in `command` (such as blpop,
+    a wake-up waited for) right now."""
+    client = redis_client()
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    return sum(
+        1
+        for connected in client.client_list()
+        if connected["cmd"] == command
+        and "b" in connected["flags"]
+        and int(connected["db"]) == database
+    )

@@ -1,8 +1,6 @@
 """Running work yields its session to approved work: it pauses at a step boundary (or is revoked
 when it does not), and resumes from its checkpoint after the approved work."""
 
-import time
-
 from django.utils import timezone
 
 from applications.models import ApplicationTask, TaskState
@@ -11,6 +9,7 @@ from applications.services import task_cancel, task_transition
 from .conftest import wait_until
 from .helpers import (
     approve,
+    blocked_in,
     clicks,
     events,
     make_user,
@@ -74,7 +73,12 @@ def test_a_paused_task_waits_for_its_users_approval_and_resumes_when_it_is_cance
     ApplicationTask.objects.filter(pk=running.pk).update(pause_requested_at=timezone.now())
 
     held = wait_for_state(running, TaskState.QUEUED)
-    time.sleep(1.0)
+    # Its message is taken at once (a paused task keeps its session), and the worker, finding
+    # its user's approval open, waits for that submit to end: a blocking pop on the wake-up key.
+    wait_until(
+        lambda: blocked_in("blpop"),
+        message="the paused task's worker never waited for its user's submit",
+    )
     assert state_of(held) == TaskState.QUEUED  # waits while its user's approval is open
 
     task_cancel(task=ApplicationTask.objects.get(pk=approved.pk), actor="test")
