@@ -86,16 +86,27 @@ def approve(client: APIClient, task: ApplicationTask):
 
 def assert_resumed_once_then_submitted_once(
     task: ApplicationTask, client: APIClient, steps: list[str]
-) -> None:
+) -> ApplicationTask:
     """A task recovered after losing its worker or its connection: claimed a second time from
-    its checkpoint, every step run, then approved and clicked once, nothing left RUNNING."""
+    its checkpoint, its steps run once each but the one in flight when the first run was lost
+    (which runs again right after it), then approved and clicked once, nothing left RUNNING."""
     assert task.attempts == 2
-    assert [event.transition for event in events(task)][:3] == ["claim", "requeue", "claim"]
-    assert sorted(set(step_log(task))) == sorted(steps)
+    assert [event.transition for event in events(task)][:4] == [
+        "claim",
+        "requeue",
+        "claim",
+        "prepared",
+    ]
+    log = step_log(task)
+    # The first run stopped after `stopped` steps, its last one logged by the site but not yet
+    # in the checkpoint, or stopped inside a step.
+    resumed_runs = [steps[:stopped] + steps[stopped - 1 :] for stopped in range(1, len(steps) + 1)]
+    assert log == steps or log in resumed_runs, log
     approve(client, task)
     task = wait_for_state(task, TaskState.SUBMITTED)
     assert clicks(task) == 1
     assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
+    return task
 
 
 def _priority_lists(queue: str) -> list[str]:
@@ -116,6 +127,11 @@ def messages_in(queue: str) -> list[dict]:
             headers = message["headers"]
             found.append({"task": headers["task"], "id": headers["id"], "args": args})
     return found
+
+
+def unacked_message_ids() -> set[str]:
+    """The ids of the messages delivered to a worker and not acknowledged (kombu's `unacked`)."""
+    return {json.loads(raw)[0]["headers"]["id"] for raw in redis_client().hvals("unacked")}
 
 
 def blocked_in(command: str) -> int:
