@@ -18,6 +18,7 @@ from applications.services import (
     task_retry,
 )
 from applications.services.preparing import task_mark_prepared
+from approvals.models import ApprovalRequest
 from approvals.services import approval_new
 from tests.factories import TaskFactory
 from workers.processes import wait_until
@@ -92,7 +93,8 @@ def test_a_prepared_task_gives_its_session_to_the_next_waiting_task_in_the_same_
     older.refresh_from_db()
     assert boosted.celery_task_id != WAITING  # priority first, then age
     assert older.celery_task_id == WAITING
-    assert running.approval_request.pk == approval.pk
+    assert ApplicationTask.objects.get(pk=running.pk).state == TaskState.PENDING_APPROVAL
+    assert ApprovalRequest.objects.get(task_id=running.pk).pk == approval.pk
 
 
 @pytest.mark.django_db

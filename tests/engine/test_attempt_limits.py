@@ -17,7 +17,8 @@ def test_a_message_redelivered_again_and_again_fails_at_the_attempt_limit(db, ow
     # Each delivery finds the task RUNNING under the same message: its worker died.
     for attempt in (1, 2, 3):
         claimed = task_claim_prepare(task_id=task.pk, message_id=task.celery_task_id)
-        assert claimed is not None and claimed.attempts == attempt
+        assert claimed is not None
+        assert ApplicationTask.objects.get(pk=task.pk).attempts == attempt
     assert task_claim_prepare(task_id=task.pk, message_id=task.celery_task_id) is None
 
     task.refresh_from_db()
@@ -41,7 +42,8 @@ def test_a_task_paused_more_often_than_the_attempt_limit_still_resumes(db, owner
     message_id = ApplicationTask.objects.values_list("celery_task_id", flat=True).get(pk=task.pk)
     claimed = task_claim_prepare(task_id=task.pk, message_id=message_id)
     assert claimed is not None
-    assert (claimed.state, claimed.attempts) == (TaskState.RUNNING, 1)
+    stored = ApplicationTask.objects.get(pk=task.pk)
+    assert (stored.state, stored.attempts) == (TaskState.RUNNING, 1)
 
 
 def test_a_queued_task_past_the_attempt_limit_fails_instead_of_running(db, owner, settings):
