@@ -8,7 +8,15 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from applications.models import WAITING, ApplicationTask, TaskPriority, TaskState
+from applications import statements
+from applications.models import (
+    HOLDS_SESSION,
+    WAITING,
+    WAITS_FOR_SESSION,
+    ApplicationTask,
+    TaskPriority,
+    TaskState,
+)
 from applications.services import (
     run_create,
     sessions_hand_out,
@@ -20,7 +28,7 @@ from applications.services import (
 from applications.services.preparing import task_mark_prepared
 from approvals.models import ApprovalRequest
 from approvals.services import approval_new
-from tests.factories import TaskFactory
+from tests.factories import RunFactory, TaskFactory
 from workers.processes import wait_until
 
 
@@ -220,3 +228,33 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
     dispatcher.join(10)
 
     assert dispatched == [waiting.pk]  # once the running task had ended
+
+
+@pytest.mark.django_db
+def test_the_hand_outs_sql_and_the_models_agree_on_who_holds_a_session_and_who_waits(settings):
+    """applications.statements writes the models' HOLDS_SESSION and WAITS_FOR_SESSION out in the
+    hand-out's SQL (its `holding` and `next`): in every state, with a message id and without,
+    both pick the same tasks of the user."""
+    settings.MAX_SESSIONS_PER_USER = 1000  # `next` is cut at the free sessions: none cut here
+    run = RunFactory()
+    for state in TaskState:
+        for message_id in (WAITING, f"message-{state}"):
+            TaskFactory(run=run, state=state, celery_task_id=message_id)
+    TaskFactory(state=TaskState.RUNNING)  # another user's, in neither
+    TaskFactory(state=TaskState.QUEUED, celery_task_id=WAITING)
+    sql, parameters = statements.HandOut(user_id=run.user_id).ctes(name="handed_out")
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {sql} SELECT 'holding', id FROM holding UNION ALL SELECT 'next', id FROM next",
+            parameters,
+        )
+        picked = cursor.fetchall()
+        transaction.set_rollback(True)  # the hand-out's UPDATE runs along; undone
+
+    users_tasks = ApplicationTask.objects.filter(user_id=run.user_id)
+    holding = {task_id for name, task_id in picked if name == "holding"}
+    waiting = {task_id for name, task_id in picked if name == "next"}
+    assert holding == set(users_tasks.filter(HOLDS_SESSION).values_list("pk", flat=True))
+    assert waiting == set(users_tasks.filter(WAITS_FOR_SESSION).values_list("pk", flat=True))
+    assert holding and waiting and not holding & waiting
