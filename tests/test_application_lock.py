@@ -59,9 +59,10 @@ def test_marking_applied_sets_the_duplicate_flags():
 @pytest.mark.django_db
 def test_claim_creates_the_lock_row_when_missing_and_records_the_task():
     task = TaskFactory()
-    application = application_claim(user=task.user, job=task.job, task=task)
-    assert application.status == A.IN_PROGRESS
-    assert application.claimed_by_task == task
+    application_claim(user=task.user, job=task.job, task=task)
+
+    application = Application.objects.get(user=task.user, job=task.job)
+    assert (application.status, application.claimed_by_task_id) == (A.IN_PROGRESS, task.pk)
 
 
 @pytest.mark.django_db
@@ -83,7 +84,10 @@ def test_release_gives_the_lock_back_only_to_its_holder():
     application_claim(user=holder.user, job=holder.job, task=holder)
 
     assert application_release(task=other) is None
-    assert application_release(task=holder).status == A.PENDING
+    assert _lock_of(holder).status == A.IN_PROGRESS
+
+    assert application_release(task=holder) is not None
+    assert _lock_of(holder).status == A.PENDING
 
 
 @pytest.mark.django_db(transaction=True)
@@ -164,7 +168,8 @@ def test_claiming_a_task_takes_its_lock_in_the_same_statement():
     with CaptureQueriesContext(connection) as queries:
         claimed = _claim(task)
 
-    assert claimed.state == TaskState.RUNNING
+    assert claimed is not None
+    assert ApplicationTask.objects.get(pk=task.pk).state == TaskState.RUNNING
     lock = _lock_of(task)
     assert (lock.status, lock.claimed_by_task_id) == (A.IN_PROGRESS, task.pk)
     assert len(queries) == 2  # the read, then the claim with its event and lock

@@ -5,13 +5,16 @@ they can start, inspect, kill and stop."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,7 +65,9 @@ def engine_layout(main_slots: int = 2, reserve_slots: int | None = None) -> dict
 
 
 class WorkerPool:
-    """Worker processes named `<name>@<host>`, each logging to `<log_dir>/worker-<name>.log`."""
+    """Worker processes named `<name>@<host>`, each logging to `<log_dir>/worker-<name>.log`.
+    Pings, inspections and idleness ask this pool's workers only, so that two pools may run on
+    one broker."""
 
     def __init__(
         self,
@@ -72,9 +77,12 @@ class WorkerPool:
         env: dict[str, str] | None = None,
         app: Celery | None = None,
         app_module: str = "config",
+        own_process_groups: bool = False,
     ) -> None:
         """`app` and `app_module` name the same Celery app: the object, to inspect the
-        workers, and the module the workers load (`celery -A`)."""
+        workers, and the module the workers load (`celery -A`). `own_process_groups`: each
+        worker starts a process group of its own, with its pool processes, so that `kill` can
+        end them all at once; such workers do not get the terminal's Ctrl-C."""
         if app is None:
             from config.celery import app
         self.log_dir = log_dir
@@ -82,22 +90,37 @@ class WorkerPool:
         self.env = env or {}
         self.app = app
         self.app_module = app_module
+        self.own_process_groups = own_process_groups
+        self.loglevel = "WARNING"
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, *, loglevel: str = "WARNING", timeout: float = 60) -> None:
+        self.loglevel = loglevel
+        for name in self.layout:
+            self._spawn(name, log_mode="w")
+        self._wait_for_ping(list(self.layout), timeout)
+
+    def _spawn(self, name: str, *, log_mode: str) -> None:
         env = {**os.environ, **self.env}
-        for name, arguments in self.layout.items():
-            log = open(self.log_dir / f"worker-{name}.log", "w")  # noqa: SIM115
-            command = [sys.executable, "-m", "celery", "-A", self.app_module, "worker"]
-            command += ["-n", f"{name}@%h", "--loglevel", loglevel, *arguments]
-            command += ["--without-mingle", "--without-gossip"]
-            self.processes[name] = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
+        log = open(self.log_dir / f"worker-{name}.log", log_mode)  # noqa: SIM115
+        command = [sys.executable, "-m", "celery", "-A", self.app_module, "worker"]
+        command += ["-n", f"{name}@%h", "--loglevel", self.loglevel, *self.layout[name]]
+        command += ["--without-mingle", "--without-gossip"]
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            process_group=0 if self.own_process_groups else None,
+        )
+
+    def _wait_for_ping(self, names: list[str], timeout: float) -> None:
+        nodes = [self.node(name) for name in names]
         wait_until(
-            lambda: len(self.control.ping(timeout=0.5) or []) >= len(self.layout),
+            lambda: len(self.control.ping(destination=nodes, timeout=0.5) or []) >= len(nodes),
             timeout=timeout,
-            message="the Celery workers did not answer a ping",
+            message=f"the Celery workers {', '.join(names)} did not answer a ping",
         )
 
     @property
@@ -107,13 +130,21 @@ class WorkerPool:
     def node(self, name: str) -> str:
         return f"{name}@{socket.gethostname()}"
 
+    def nodes(self) -> list[str]:
+        return [self.node(name) for name in self.layout]
+
+    def queues(self, name: str) -> list[str]:
+        """The queues worker `name` consumes (its `-Q`)."""
+        arguments = self.layout[name]
+        return arguments[arguments.index("-Q") + 1].split(",")
+
     def pool_pids(self, name: str) -> list[int]:
         node = self.node(name)
         replies = self.control.inspect(destination=[node], timeout=2).stats() or {}
         return list(replies.get(node, {}).get("pool", {}).get("processes", []))
 
     def active(self) -> dict[str, list[dict]]:
-        return self.control.inspect(timeout=1).active() or {}
+        return self.control.inspect(destination=self.nodes(), timeout=1).active() or {}
 
     def active_on(self, name: str) -> list[dict]:
         node = self.node(name)
@@ -123,6 +154,72 @@ class WorkerPool:
     def idle(self) -> bool:
         active = self.active()
         return len(active) >= len(self.layout) and not any(active.values())
+
+    def kill(self, name: str) -> None:
+        """SIGKILL worker `name` and its pool processes in one signal to their process group,
+        as a machine that loses power would: nothing of it acknowledges, rejects or gives
+        back the messages it holds."""
+        if not self.own_process_groups:
+            raise RuntimeError("kill() needs a pool started with own_process_groups=True")
+        process = self.processes[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(20)
+
+    def restart(self, name: str, *, timeout: float = 60) -> None:
+        """Start worker `name` again (after `kill`), its log appended to."""
+        self._spawn(name, log_mode="a")
+        self._wait_for_ping([name], timeout)
+
+    @contextmanager
+    def paused(self, queues: dict[str, list[str]] | None = None) -> Iterator[None]:
+        """Workers that take nothing from some queues for a while: `queues` maps worker names to
+        the queues they stop consuming (all of each worker's, by default); they consume them
+        again afterwards.
+
+        Cancelling a consumer does not end the blocking pop (BRPOP, kombu's timeout is 1 s)
+        its worker may have under way, which still takes the next message pushed to the
+        queue; the worker, with no consumer for it, puts that message back (kombu rejects it
+        with requeue). So a probe is pushed to each queue and waited for until it is back:
+        once it stays in the queue, no pop of a cancelled consumer is left, and the probe is
+        taken out again. The probe is a prepare message for no task, which a worker that ran
+        it would drop."""
+        if queues is None:
+            queues = {name: self.queues(name) for name in self.layout}
+        for name, names in queues.items():
+            for queue in names:
+                self.control.cancel_consumer(queue, destination=[self.node(name)], reply=True)
+        try:
+            for queue in sorted({queue for names in queues.values() for queue in names}):
+                self._probe(queue)
+            yield
+        finally:
+            for name, names in queues.items():
+                for queue in names:
+                    self.control.add_consumer(queue, destination=[self.node(name)], reply=True)
+
+    def _probe(self, queue: str) -> None:
+        from config import dispatch
+
+        probe_id = f"probe-{uuid.uuid4()}"
+        self.app.send_task(
+            dispatch.PREPARE_TASK, args=[0], task_id=probe_id, queue=queue, priority=0
+        )
+        with self.app.connection_for_read() as connection:
+            client = connection.default_channel.client
+
+            def take_back() -> bool:
+                # Priority 0 is the queue's own list (the other steps have a suffix).
+                for raw in client.lrange(queue, 0, -1):
+                    if json.loads(raw)["headers"]["id"] == probe_id:
+                        return client.lrem(queue, 1, raw) == 1
+                return False
+
+            wait_until(
+                take_back,
+                timeout=10,
+                message=f"the probe of queue {queue} did not come back: a worker not paused "
+                "consumes it",
+            )
 
     def stop(self) -> None:
         for process in self.processes.values():

@@ -3,7 +3,7 @@
 Three worker processes, as in production: `main` consumes approvals and default (two slots),
 `reserve` consumes approvals only (the warm reserve), `maintenance` runs fan-out publishing and
 sweeps. They use the test database and the tests' own Redis database, which is flushed before
-every test.
+every test. A test that kills workers gets a worker of its own (`fresh_worker`).
 """
 
 from __future__ import annotations
@@ -61,3 +61,32 @@ def engine(workers, transactional_db):
     yield workers
     clear_broker()
     wait_until(workers.idle, timeout=60, message="the workers did not go idle")
+
+
+FRESH_WORKER = "fresh"
+
+
+@pytest.fixture
+def fresh_worker(engine, tmp_path):
+    """A worker started for this test alone, consuming approvals and default with one slot, for
+    tests that kill workers: the session's workers have been the target of revokes, after which
+    billiard takes any death of that pool process for the revoke and acknowledges its message
+    instead of redelivering it; and a killed worker must not take the session's down with it.
+
+    It shares the session workers' broker, so they stop consuming (WorkerPool.paused) while it
+    runs and take nothing of the test's work; they consume again afterwards. A Redis database
+    of its own would instead have to be followed by this process' Celery app, the wake-ups and
+    the simulated site's keys. Its process group is its own, so that `kill` can take the worker
+    and its pool process down in one signal."""
+    with engine.paused():
+        pool = WorkerPool(
+            tmp_path,
+            layout={FRESH_WORKER: ["-Q", "approvals,default", "-c", "1"]},
+            env={**WORKER_ENV, "REDIS_URL": settings.REDIS_URL},
+            own_process_groups=True,
+        )
+        pool.start(loglevel=os.environ.get("TEST_WORKER_LOGLEVEL", "WARNING"))
+        try:
+            yield pool
+        finally:
+            pool.stop()

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import base64
+import json
+
+from django.conf import settings
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from applications.models import ApplicationTask, TaskEvent
+from applications.models import ApplicationTask, TaskEvent, TaskState
 from applications.services import applicant_create, run_create, sessions_hand_out
 from workers.drivers import SIM_CLICKS, SIM_STEP_LOG
 
@@ -78,3 +82,67 @@ def approve(client: APIClient, task: ApplicationTask):
     response = client.post(f"/api/approvals/{approval_id}/approve/")
     assert response.status_code == 200, response.json()
     return response
+
+
+def assert_resumed_once_then_submitted_once(
+    task: ApplicationTask, client: APIClient, steps: list[str]
+) -> ApplicationTask:
+    """A task recovered after losing its worker or its connection: claimed a second time from
+    its checkpoint, its steps run once each but the one in flight when the first run was lost
+    (which runs again right after it), then approved and clicked once, nothing left RUNNING."""
+    assert task.attempts == 2
+    assert [event.transition for event in events(task)][:4] == [
+        "claim",
+        "requeue",
+        "claim",
+        "prepared",
+    ]
+    log = step_log(task)
+    # The first run stopped after `stopped` steps, its last one logged by the site but not yet
+    # in the checkpoint, or stopped inside a step.
+    resumed_runs = [steps[:stopped] + steps[stopped - 1 :] for stopped in range(1, len(steps) + 1)]
+    assert log == steps or log in resumed_runs, log
+    approve(client, task)
+    task = wait_for_state(task, TaskState.SUBMITTED)
+    assert clicks(task) == 1
+    assert not ApplicationTask.objects.filter(state=TaskState.RUNNING).exists()
+    return task
+
+
+def _priority_lists(queue: str) -> list[str]:
+    """The Redis lists of a queue, one per priority step (the highest step's has no suffix)."""
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    return [queue] + [
+        f"{queue}{options['sep']}{step}" for step in options["priority_steps"] if step
+    ]
+
+
+def messages_in(queue: str) -> list[dict]:
+    """The messages waiting in a queue, every priority step: task name, message id, args."""
+    found = []
+    for name in _priority_lists(queue):
+        for raw in redis_client().lrange(name, 0, -1):
+            message = json.loads(raw)
+            args = json.loads(base64.b64decode(message["body"]))[0]
+            headers = message["headers"]
+            found.append({"task": headers["task"], "id": headers["id"], "args": args})
+    return found
+
+
+def unacked_message_ids() -> set[str]:
+    """The ids of the messages delivered to a worker and not acknowledged (kombu's `unacked`)."""
+    return {json.loads(raw)[0]["headers"]["id"] for raw in redis_client().hvals("unacked")}
+
+
+def blocked_in(command: str) -> int:
+    """How many clients of the tests' Redis database are blocked in `command` (such as blpop,
+    a wake-up waited for) right now."""
+    client = redis_client()
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    return sum(
+        1
+        for connected in client.client_list()
+        if connected["cmd"] == command
+        and "b" in connected["flags"]
+        and int(connected["db"]) == database
+    )

@@ -1,16 +1,22 @@
-"""A user's browser sessions: the broker holds at most MAX_SESSIONS_PER_USER prepare messages of
-theirs, the rest of their queued work waits in the database, and a session given back goes to
-their next waiting task. Also: steps of milliseconds are written with the next write."""
+"""The per-user session hand-out: the broker holds at most MAX_SESSIONS_PER_USER prepare messages
+of a user, the rest of their queued work waits in the database, and a session given back goes to
+their next waiting task."""
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from applications.models import WAITING, ApplicationTask, TaskPriority, TaskState
+from applications import statements
+from applications.models import (
+    HOLDS_SESSION,
+    WAITING,
+    WAITS_FOR_SESSION,
+    ApplicationTask,
+    TaskPriority,
+    TaskState,
+)
 from applications.services import (
     run_create,
     sessions_hand_out,
@@ -18,14 +24,12 @@ from applications.services import (
     task_cancel,
     task_fail,
     task_retry,
-    tasks_reconcile_queued,
 )
 from applications.services.preparing import task_mark_prepared
+from approvals.models import ApprovalRequest
 from approvals.services import approval_new
-from tests.factories import TaskFactory, UserFactory
-from workers.services import prepare_application
-
-STEPS = ["open", "login", "fill", "answer", "review"]
+from tests.factories import RunFactory, TaskFactory
+from workers.processes import wait_until
 
 
 def urls(prefix: str, count: int) -> list[str]:
@@ -97,7 +101,8 @@ def test_a_prepared_task_gives_its_session_to_the_next_waiting_task_in_the_same_
     older.refresh_from_db()
     assert boosted.celery_task_id != WAITING  # priority first, then age
     assert older.celery_task_id == WAITING
-    assert running.approval_request.pk == approval.pk
+    assert ApplicationTask.objects.get(pk=running.pk).state == TaskState.PENDING_APPROVAL
+    assert ApprovalRequest.objects.get(task_id=running.pk).pk == approval.pk
 
 
 @pytest.mark.django_db
@@ -168,112 +173,13 @@ def test_a_retried_task_waits_for_a_free_session():
     assert sessions_hand_out(user_id=failed.user_id) == 0
 
 
-@pytest.mark.django_db
-def test_reconciliation_publishes_work_left_waiting_with_no_session_in_use(settings):
-    settings.RECONCILE_AFTER_SECONDS = 60
-    long_ago = timezone.now() - timedelta(minutes=5)
-    left = TaskFactory(queued_at=long_ago)
-    busy_user = UserFactory()
-    TaskFactory(run__user=busy_user, state=TaskState.RUNNING, celery_task_id="message-1")
-    behind_a_session = TaskFactory(run__user=busy_user, queued_at=long_ago)
-    just_queued = TaskFactory()
-
-    assert tasks_reconcile_queued(broker_message_ids={"message-1"}) == 1
-
-    for task in (left, behind_a_session, just_queued):
-        task.refresh_from_db()
-    assert left.celery_task_id != WAITING
-    assert behind_a_session.celery_task_id == WAITING
-    assert just_queued.celery_task_id == WAITING
-
-
-@pytest.mark.django_db
-def test_a_message_for_a_waiting_task_is_dropped():
-    waiting = TaskFactory()
-
-    assert prepare_application(task_id=waiting.pk, message_id="an-old-message") == "dropped"
-    waiting.refresh_from_db()
-    assert waiting.state == TaskState.QUEUED
-
-
-# --- Checkpoint writes ----------------------------------------------------------------------
-
-
-def queued_with(steps_seconds: float) -> ApplicationTask:
-    return TaskFactory(
-        celery_task_id="message-1",
-        checkpoint={"simulate": {"steps": STEPS, "step_seconds": steps_seconds}},
-    )
-
-
-@pytest.mark.django_db
-def test_steps_of_milliseconds_are_written_with_pending_approval():
-    task = queued_with(0)
-
-    with CaptureQueriesContext(connection) as queries:
-        assert prepare_application(task_id=task.pk, message_id="message-1") == "prepared"
-
-    # The claim's read, the claim, and PENDING_APPROVAL with the checkpoint.
-    assert len(queries) == 3
-    task.refresh_from_db()
-    assert task.state == TaskState.PENDING_APPROVAL
-    assert task.checkpoint["steps_done"] == STEPS
-
-
-@pytest.mark.django_db
-def test_slower_steps_are_each_written_at_their_boundary(settings):
-    settings.CHECKPOINT_MIN_INTERVAL_SECONDS = 0.01
-    task = queued_with(0.02)
-
-    with CaptureQueriesContext(connection) as queries:
-        assert prepare_application(task_id=task.pk, message_id="message-1") == "prepared"
-
-    boundaries = [
-        query
-        for query in queries
-        if query["sql"].startswith("UPDATE") and "pause_requested_at IS NOT NULL" in query["sql"]
-    ]
-    # Every boundary but the last, which PENDING_APPROVAL writes.
-    assert len(boundaries) == len(STEPS) - 1
-
-
-@pytest.mark.django_db
-def test_a_task_failing_after_steps_not_yet_written_keeps_them_in_its_checkpoint():
-    task = TaskFactory(
-        celery_task_id="message-1",
-        checkpoint={"simulate": {"steps": STEPS, "step_seconds": 0, "fail_at": "answer"}},
-    )
-
-    assert prepare_application(task_id=task.pk, message_id="message-1") == "failed"
-
-    task.refresh_from_db()
-    assert task.state == TaskState.FAILED
-    assert task.checkpoint["steps_done"] == ["open", "login", "fill"]
-
-
-@pytest.mark.django_db
-def test_the_api_says_which_queued_tasks_wait_for_a_session(owner, owner_client):
-    tasks = run_create(user=owner, job_urls=urls("acme", 2)).tasks
-    sessions_hand_out(user_id=owner.pk)
-
-    response = owner_client.get("/api/tasks/")
-
-    assert response.status_code == 200
-    body = response.json()
-    listed = {task["id"]: task["waits_for_session"] for task in body.get("results", body)}
-    assert listed == {tasks[0].pk: False, tasks[1].pk: True}
-
-
-@pytest.mark.django_db
-def test_the_admin_task_list_shows_which_tasks_wait_for_a_session(owner, admin_client):
-    run_create(user=owner, job_urls=urls("acme", 2))
-
-    response = admin_client.get("/admin/applications/applicationtask/")
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Waits for a session" in page
-    assert page.count('alt="True"') == 2
+def waits_for_a_lock(backend: int) -> bool:
+    """Whether that database session is waiting for a lock now (a row another one has changed,
+    for one)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [backend])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -285,6 +191,7 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
     waiting = TaskFactory(run=running.run)
     ending, release = threading.Event(), threading.Event()
     dispatched: list[int] = []
+    dispatcher_backend: list[int] = []
 
     def end_the_task() -> None:
         with transaction.atomic():
@@ -295,6 +202,9 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
 
     def dispatch_new_work() -> None:
         with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                dispatcher_backend.append(cursor.fetchone()[0])
             sessions_hand_out(user_id=running.user_id)
             dispatched.extend(published(running.user))
             transaction.set_rollback(True)  # nothing published from a test
@@ -305,11 +215,46 @@ def test_a_dispatch_waits_for_a_task_ending_meanwhile_and_gives_out_the_session_
     assert ending.wait(10)
     dispatcher = threading.Thread(target=dispatch_new_work)
     dispatcher.start()
-    dispatcher.join(0.5)
+    wait_until(
+        lambda: dispatcher_backend and waits_for_a_lock(dispatcher_backend[0]),
+        timeout=10,
+        message="the dispatch never waited for the ending task's row",
+    )
     assert dispatcher.is_alive()  # waiting for the task's change to commit or roll back
+    assert dispatched == []
 
     release.set()
     ender.join(10)
     dispatcher.join(10)
 
     assert dispatched == [waiting.pk]  # once the running task had ended
+
+
+@pytest.mark.django_db
+def test_the_hand_outs_sql_and_the_models_agree_on_who_holds_a_session_and_who_waits(settings):
+    """applications.statements writes the models' HOLDS_SESSION and WAITS_FOR_SESSION out in the
+    hand-out's SQL (its `holding` and `next`): in every state, with a message id and without,
+    both pick the same tasks of the user."""
+    settings.MAX_SESSIONS_PER_USER = 1000  # `next` is cut at the free sessions: none cut here
+    run = RunFactory()
+    for state in TaskState:
+        for message_id in (WAITING, f"message-{state}"):
+            TaskFactory(run=run, state=state, celery_task_id=message_id)
+    TaskFactory(state=TaskState.RUNNING)  # another user's, in neither
+    TaskFactory(state=TaskState.QUEUED, celery_task_id=WAITING)
+    sql, parameters = statements.HandOut(user_id=run.user_id).ctes(name="handed_out")
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {sql} SELECT 'holding', id FROM holding UNION ALL SELECT 'next', id FROM next",
+            parameters,
+        )
+        picked = cursor.fetchall()
+        transaction.set_rollback(True)  # the hand-out's UPDATE runs along; undone
+
+    users_tasks = ApplicationTask.objects.filter(user_id=run.user_id)
+    holding = {task_id for name, task_id in picked if name == "holding"}
+    waiting = {task_id for name, task_id in picked if name == "next"}
+    assert holding == set(users_tasks.filter(HOLDS_SESSION).values_list("pk", flat=True))
+    assert waiting == set(users_tasks.filter(WAITS_FOR_SESSION).values_list("pk", flat=True))
+    assert holding and waiting and not holding & waiting
