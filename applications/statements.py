@@ -5,7 +5,7 @@ trip. Each function says what it reads or writes and which test pins the number 
 of the path it is on; the services call them and decide what the results mean. The column
 layout comes from the models (core.rows), and the conditions that define "waiting for a
 session" and "holding one" are the models' WAITS_FOR_SESSION and HOLDS_SESSION, written out
-here once (tests/test_sessions.py checks that both agree).
+here once (tests/test_session_hand_out.py checks that both agree).
 """
 
 from __future__ import annotations
