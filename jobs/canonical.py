@@ -2,11 +2,23 @@
 parameters and fragments dropped, scheme and host lower-cased, and for the applicant tracking
 systems we know (Greenhouse, Lever, Ashby, Workday) their board and job id."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2000
+# JobPosting.canonical_key's column. A key never outgrows it and is never cut: a longer key keeps
+# its first KEY_PREFIX_LENGTH characters and ends in "#" and the SHA-256 of the whole key. Every
+# key that short is kept whole, so a key with a digest (exactly MAX_KEY_LENGTH long) can never
+# equal one without.
+MAX_KEY_LENGTH = 500
+KEY_PREFIX_LENGTH = MAX_KEY_LENGTH - 1 - hashlib.sha256().digest_size * 2
+# JobPosting's board-derived company and external id columns: an id longer than this is not one
+# an applicant tracking system gives out, and such a link is kept as a plain link.
+MAX_NAME_LENGTH = 200
+MAX_TITLE_LENGTH = 300
+
 
 TRACKING_PARAMETERS = frozenset(
     {
@@ -104,6 +116,20 @@ def _known_ats(host: str, segments: list[str], query: dict[str, str]) -> tuple[s
     return "", "", ""
 
 
+def _fits(ats: str, board: str, external_id: str) -> tuple[str, str, str]:
+    if len(board) > MAX_NAME_LENGTH or len(external_id) > MAX_NAME_LENGTH:
+        return "", "", ""
+    return ats, board, external_id
+
+
+def bounded_key(key: str) -> str:
+    """The key as stored: whole when it is short enough, else its prefix and its digest."""
+    if len(key) <= KEY_PREFIX_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{key[:KEY_PREFIX_LENGTH]}#{digest}"
+
+
 def canonicalize_url(raw: str) -> CanonicalUrl:
     """The canonical form of a posting link; raises InvalidJobUrl for anything else."""
     parts, scheme, host, port = _split(raw)
@@ -118,11 +144,22 @@ def canonicalize_url(raw: str) -> CanonicalUrl:
     query = urlencode(parameters)
     url = urlunsplit((scheme, netloc, path or "/", query, ""))
 
-    ats, board, external_id = _known_ats(host, segments, dict(parameters))
+    if len(url) > MAX_URL_LENGTH:
+        # Re-encoding the query can lengthen it (":" becomes "%3A"); the link as given, which is
+        # no longer than a link may be, opens the same page.
+        url = raw.strip()
+
+    ats, board, external_id = _fits(*_known_ats(host, segments, dict(parameters)))
     if ats:
         key = f"{ats}:{board}:{external_id}"
         board = board.split(":")[0]
     else:
         # http and https of one page are one posting.
         key = "url:" + netloc + path + (f"?{query}" if query else "")
-    return CanonicalUrl(key=key[:500], url=url, ats=ats, board=board, external_id=external_id)
+    return CanonicalUrl(
+        key=bounded_key(key),
+        url=url,
+        ats=ats,
+        board=board,
+        external_id=external_id,
+    )
