@@ -4,6 +4,7 @@ systems we know (Greenhouse, Lever, Ashby, Workday) their board and job id."""
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -18,7 +19,10 @@ KEY_PREFIX_LENGTH = MAX_KEY_LENGTH - 1 - hashlib.sha256().digest_size * 2
 # an applicant tracking system gives out, and such a link is kept as a plain link.
 MAX_NAME_LENGTH = 200
 MAX_TITLE_LENGTH = 300
-
+# Unicode categories a link may not hold anywhere: control characters (Cc), invisible formatting
+# characters such as bidi overrides and zero-width spaces (Cf), which make a link read as another,
+# and lone surrogates (Cs), which no database text can store.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 TRACKING_PARAMETERS = frozenset(
     {
@@ -69,12 +73,24 @@ def _is_tracking(name: str) -> bool:
     return lowered.startswith("utm_") or lowered in TRACKING_PARAMETERS
 
 
+def _refuse_hidden_characters(text: str) -> None:
+    for position, character in enumerate(text):
+        if unicodedata.category(character) in REFUSED_CATEGORIES:
+            # Named, not echoed: echoing a bidi override would garble the message itself.
+            name = unicodedata.name(character, "control character")
+            raise InvalidJobUrl(
+                f"A link may not hold control or invisible characters "
+                f"(U+{ord(character):04X} {name} at position {position})."
+            )
+
+
 def _split(raw: str):
     text = raw.strip()
     if not text:
         raise InvalidJobUrl("An empty string is not a link.")
     if len(text) > MAX_URL_LENGTH:
         raise InvalidJobUrl(f"A link may be at most {MAX_URL_LENGTH} characters long.")
+    _refuse_hidden_characters(text)
     try:
         parts = urlsplit(text)
         port = parts.port
