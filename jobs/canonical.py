@@ -1,12 +1,17 @@
 """Posting links reduced to one key per posting, whichever link was followed: tracking
 parameters and fragments dropped, scheme and host lower-cased, and for the applicant tracking
-systems we know (Greenhouse, Lever, Ashby, Workday) their board and job id."""
+systems we know (Greenhouse, Lever, Ashby, Workday) their board and job id.
+
+A link also tells what it can of its posting before its page is read: the company from the host
+name (`careers.example.com` → "example.com": "www." and a leading label such as "careers." or
+"jobs." are dropped while two labels remain) and the title from the last path segment that reads
+as one (`/jobs/senior-backend-engineer/apply` → "Senior backend engineer")."""
 
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2000
 # JobPosting.canonical_key's column. A key never outgrows it and is never cut: a longer key keeps
@@ -66,6 +71,9 @@ class CanonicalUrl:
     ats: str
     board: str
     external_id: str
+    # What the link tells of the posting until its page is read; "" when it tells nothing.
+    company: str = ""
+    title: str = ""
 
 
 def _is_tracking(name: str) -> bool:
@@ -146,6 +154,47 @@ def bounded_key(key: str) -> str:
     return f"{key[:KEY_PREFIX_LENGTH]}#{digest}"
 
 
+# Host labels that name a company's jobs site rather than the company.
+SITE_LABELS = frozenset(
+    {"www", "careers", "career", "jobs", "job", "apply", "hiring", "recruiting", "talent", "work"}
+)
+# Path segments that name a page of a posting rather than the posting.
+PAGE_SEGMENTS = frozenset(
+    {"apply", "application", "details", "detail", "view", "show", "index", "submit", "form"}
+)
+SLUG_SEPARATORS = re.compile(r"[-_+.\s]+")
+PAGE_EXTENSION = re.compile(r"\.(?:html?|php|aspx?|jsp)$", re.IGNORECASE)
+
+
+def company_from_host(host: str) -> str:
+    """`careers.example.com` → "example.com": site labels dropped while two labels remain."""
+    labels = host.split(".")
+    while len(labels) > 2 and labels[0] in SITE_LABELS:
+        labels = labels[1:]
+    return ".".join(labels)[:MAX_NAME_LENGTH]
+
+
+def title_from_path(segments: list[str]) -> str:
+    """The posting's title when the link's last segment reads as one, else ""."""
+    candidates = [segment for segment in segments if segment.lower() not in PAGE_SEGMENTS]
+    if not candidates:
+        return ""
+    slug = PAGE_EXTENSION.sub("", unquote(candidates[-1]))
+    # A requisition id after an underscore ("Data-Engineer_R-10234") is not part of it.
+    slug = WORKDAY_REQUISITION.sub("", slug)
+    words = [word for word in SLUG_SEPARATORS.split(slug) if word]
+    # A requisition number at the end ("...-engineer-4711", "..._R12345") is not part of it.
+    while words and any(character.isdigit() for character in words[-1]):
+        words.pop()
+    # Two words or more, all of letters: "12345", "8f14e45f-ceea" or "jobs" read as no title.
+    if len(words) < 2 or not all(word.isalpha() for word in words):
+        return ""
+    # Sentence case, keeping the capitals of words such as iOS or SRE.
+    words = [word if any(c.isupper() for c in word[1:]) else word.lower() for word in words]
+    title = " ".join(words)
+    return (title[0].upper() + title[1:])[:MAX_TITLE_LENGTH]
+
+
 def canonicalize_url(raw: str) -> CanonicalUrl:
     """The canonical form of a posting link; raises InvalidJobUrl for anything else."""
     parts, scheme, host, port = _split(raw)
@@ -169,13 +218,22 @@ def canonicalize_url(raw: str) -> CanonicalUrl:
     if ats:
         key = f"{ats}:{board}:{external_id}"
         board = board.split(":")[0]
+        # A board named by its own host (a gh_jid or ashby_jid link) is a host, not a name, and
+        # its path that of the site's list of openings, not of the posting.
+        named_by_host = board == host
+        company = company_from_host(host) if named_by_host else board
+        title = "" if named_by_host else title_from_path(segments)
     else:
         # http and https of one page are one posting.
         key = "url:" + netloc + path + (f"?{query}" if query else "")
+        company = company_from_host(host)
+        title = title_from_path(segments)
     return CanonicalUrl(
         key=bounded_key(key),
         url=url,
         ats=ats,
         board=board,
         external_id=external_id,
+        company=company,
+        title=title,
     )
