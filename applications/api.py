@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -131,15 +131,21 @@ def _ingest_response(result: services.IngestResult, *, user, created_status: int
     return Response(body, status=created_status if result.tasks else status.HTTP_200_OK)
 
 
-class RunListApi(GenericAPIView):
+class RunListApi(ListAPIView):
+    """GET lists the user's runs; POST creates one. The queryset is the selector's, so that the
+    browsable API, which asks every list view for it, can render the page."""
+
     serializer_class = RunOutput
 
     class Input(JobUrlsInput):
         name = serializers.CharField(max_length=200, required=False, default="")
 
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.run_list(user=request.user))
-        return self.get_paginated_response(RunOutput(page, many=True).data)
+    def get_queryset(self):
+        return selectors.run_list(user=self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        # The browsable API's form for POST is the input's, not the output's.
+        return self.Input if self.request.method == "POST" else RunOutput
 
     @extend_schema(request=Input, responses={201: IngestOutput, 200: IngestOutput})
     def post(self, request: Request) -> Response:
@@ -165,21 +171,22 @@ class RunJobsApi(APIView):
         return _ingest_response(result, user=request.user, created_status=status.HTTP_201_CREATED)
 
 
-class TaskListApi(GenericAPIView):
+class TaskListApi(ListAPIView):
     serializer_class = TaskOutput
 
     class Filter(serializers.Serializer):
         state = serializers.ChoiceField(choices=TaskState.choices, required=False)
         run = serializers.IntegerField(required=False, min_value=1)
 
-    @extend_schema(parameters=[Filter])
-    def get(self, request: Request) -> Response:
-        filters = _validated(self.Filter, request.query_params)
-        tasks = selectors.task_list(
-            user=request.user, state=filters.get("state"), run_id=filters.get("run")
+    def get_queryset(self):
+        filters = _validated(self.Filter, self.request.query_params)
+        return selectors.task_list(
+            user=self.request.user, state=filters.get("state"), run_id=filters.get("run")
         )
-        page = self.paginate_queryset(tasks)
-        return self.get_paginated_response(TaskOutput(page, many=True).data)
+
+    @extend_schema(parameters=[Filter])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class TaskDetailApi(APIView):
@@ -206,12 +213,11 @@ class TaskActionApi(APIView):
         return Response(TaskOutput(task).data)
 
 
-class ApplicationListApi(GenericAPIView):
+class ApplicationListApi(ListAPIView):
     serializer_class = ApplicationOutput
 
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.application_list(user=request.user))
-        return self.get_paginated_response(ApplicationOutput(page, many=True).data)
+    def get_queryset(self):
+        return selectors.application_list(user=self.request.user)
 
 
 class ApplicationDetailApi(APIView):
