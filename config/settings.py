@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from jobs.canonical import MAX_URL_LENGTH
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -221,6 +223,11 @@ SPECTACULAR_SETTINGS = {
 
 # Applyline's own knobs (each has a line in the README's configuration table).
 MAX_URLS_PER_REQUEST = env_int("MAX_URLS_PER_REQUEST", 10_000)
+# Request bodies may be as large as MAX_URLS_PER_REQUEST links of the longest length a link may
+# have (jobs.canonical.MAX_URL_LENGTH), each with its JSON quotes, comma and indentation, plus
+# room for the rest of the body; a larger one answers 413. A form may carry as many links.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_URLS_PER_REQUEST * (MAX_URL_LENGTH + 16) + 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_URLS_PER_REQUEST + 100
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 STALE_TASK_SECONDS = env_int("STALE_TASK_SECONDS", 600)
 # A task QUEUED in the database this long without its message in the broker is re-published.
