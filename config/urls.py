@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import errors
 from config.health import health
 
 urlpatterns = [
@@ -12,7 +13,10 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("api/", include("applications.urls")),
     path("api/", include("approvals.urls")),
+    # Last: any other path under /api/ is a JSON 404, in DEBUG too.
+    re_path(r"^api/(?P<path>.*)$", errors.api_not_found, name=errors.API_NOT_FOUND),
 ]
 
+handler400 = "config.errors.bad_request"
 handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"
