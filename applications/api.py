@@ -4,7 +4,7 @@ calls one service or selector, and shapes the output."""
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -47,6 +47,35 @@ class TaskOutput(serializers.ModelSerializer):
             "state_changed_at",
             "finished_at",
         ]
+
+
+class CheckpointOutput(serializers.Serializer):
+    """What a paused or recovered task resumes from."""
+
+    steps_done = serializers.ListField(child=serializers.CharField())
+    values = serializers.DictField(help_text="The values filled in so far, by field.")
+
+    @staticmethod
+    def shape(checkpoint: dict[str, Any]) -> dict[str, Any]:
+        # The resume data only: the engine keeps its own bookkeeping in the checkpoint too
+        # (what a pause yields to, submit attempts), which is not the user's to read.
+        return {
+            "steps_done": list(checkpoint.get("steps_done", [])),
+            "values": dict(checkpoint.get("values", {})),
+        }
+
+
+class TaskDetailOutput(TaskOutput):
+    """A task with its checkpoint; the list leaves it out, as one page may hold 100 tasks."""
+
+    checkpoint = serializers.SerializerMethodField()
+
+    class Meta(TaskOutput.Meta):
+        fields = [*TaskOutput.Meta.fields, "checkpoint"]
+
+    @extend_schema_field(CheckpointOutput)
+    def get_checkpoint(self, task: ApplicationTask) -> dict[str, Any]:
+        return CheckpointOutput.shape(task.checkpoint or {})
 
 
 class RunOutput(serializers.ModelSerializer):
@@ -190,9 +219,10 @@ class TaskListApi(ListAPIView):
 
 
 class TaskDetailApi(APIView):
-    @extend_schema(responses=TaskOutput)
+    @extend_schema(responses=TaskDetailOutput)
     def get(self, request: Request, task_id: int) -> Response:
-        return Response(TaskOutput(selectors.task_get(user=request.user, task_id=task_id)).data)
+        task = selectors.task_get(user=request.user, task_id=task_id)
+        return Response(TaskDetailOutput(task).data)
 
 
 class TaskActionApi(APIView):
