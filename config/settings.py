@@ -219,7 +219,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Runs, tasks, applications and approvals of Applyline.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar), not from a CDN,
+    # so that /api/docs/ works without internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+# The sidecar's static files are found (and collected) as an app's.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
 
 # Applyline's own knobs (each has a line in the README's configuration table).
 MAX_URLS_PER_REQUEST = env_int("MAX_URLS_PER_REQUEST", 10_000)

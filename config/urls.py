@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config import errors
+from config import errors, views
 from config.health import health
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("api/", views.ApiRootApi.as_view(), name="api-root"),
     path("api/health/", health, name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
