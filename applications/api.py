@@ -12,7 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import selectors, services
+from applications.exceptions import InvalidJobUrls
 from applications.models import Application, ApplicationRun, ApplicationTask, TaskState
+from jobs.canonical import MAX_URL_LENGTH, is_uri
 
 
 class JobOutput(serializers.Serializer):
@@ -102,13 +104,49 @@ class ApplicationOutput(serializers.ModelSerializer):
         fields = ["id", "job", "status", "has_been_applied_to", "last_applied_at", "updated_at"]
 
 
+@extend_schema_field({"type": "string", "format": "uri", "maxLength": MAX_URL_LENGTH})
+class JobUrlField(serializers.CharField):
+    """A posting link: an absolute URI (RFC 3986) of at most MAX_URL_LENGTH characters, taken as
+    sent (untrimmed), so that what the schema calls a URI is what the API takes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_URL_LENGTH, trim_whitespace=False, **kwargs)
+
+
 class JobUrlsInput(serializers.Serializer):
     job_urls = serializers.ListField(
-        child=serializers.CharField(max_length=2000, trim_whitespace=True),
-        allow_empty=False,
+        child=JobUrlField(),
+        min_length=1,
         max_length=settings.MAX_URLS_PER_REQUEST,
-        help_text=f"Posting links, at most {settings.MAX_URLS_PER_REQUEST} in one request.",
+        help_text=f"Posting links (http or https), 1 to {settings.MAX_URLS_PER_REQUEST} in one "
+        "request.",
     )
+
+    def validate_job_urls(self, job_urls: list[str]) -> list[str]:
+        for position, url in enumerate(job_urls):
+            if not is_uri(url):
+                # The same error as a link ingestion cannot read (applications.services).
+                raise InvalidJobUrls(
+                    f"job_urls[{position}]: not a valid link (RFC 3986): percent-encode spaces, "
+                    'non-ASCII letters and characters such as < > " { } | \\ ^ `, and give '
+                    "one # at most."
+                )
+        return job_urls
+
+
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"})
+class RunNameField(serializers.CharField):
+    """A run's name: blank allowed, whether sent as JSON or as a form, and kept as sent (its
+    length is the one the schema gives); no NUL, which PostgreSQL cannot store."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=200, allow_blank=True, trim_whitespace=False, required=False, **kwargs
+        )
+
+
+class RunCreateInput(JobUrlsInput):
+    name = RunNameField(default="")
 
 
 class QueuedTaskOutput(serializers.Serializer):
@@ -166,19 +204,16 @@ class RunListApi(ListAPIView):
 
     serializer_class = RunOutput
 
-    class Input(JobUrlsInput):
-        name = serializers.CharField(max_length=200, required=False, default="")
-
     def get_queryset(self):
         return selectors.run_list(user=self.request.user)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         # The browsable API's form for POST is the input's, not the output's.
-        return self.Input if self.request.method == "POST" else RunOutput
+        return RunCreateInput if self.request.method == "POST" else RunOutput
 
-    @extend_schema(request=Input, responses={201: IngestOutput, 200: IngestOutput})
+    @extend_schema(request=RunCreateInput, responses={201: IngestOutput, 200: IngestOutput})
     def post(self, request: Request) -> Response:
-        data = _validated(self.Input, request.data)
+        data = _validated(RunCreateInput, request.data)
         result = services.run_create(
             user=request.user, job_urls=data["job_urls"], name=data["name"]
         )
@@ -228,6 +263,10 @@ class TaskDetailApi(APIView):
 class TaskActionApi(APIView):
     """POST /api/tasks/{id}/<action>/ for cancel, retry, resume and boost."""
 
+    error_responses = {
+        409: "The task's state does not allow this action, or it changed meanwhile.",
+    }
+
     actions = {
         "cancel": services.task_cancel,
         "retry": services.task_retry,
@@ -258,6 +297,11 @@ class ApplicationDetailApi(APIView):
 
 
 class JobApplyApi(APIView):
+    error_responses = {
+        409: "The posting is applied to or under way (`status`: in_progress or applied, "
+        "`application_id`).",
+    }
+
     @extend_schema(request=None, responses={201: TaskOutput})
     def post(self, request: Request, job_id: int) -> Response:
         job = selectors.job_get(job_id=job_id)

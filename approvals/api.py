@@ -52,8 +52,16 @@ class ApprovalListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+DECISION_ERRORS = {
+    409: "The approval was decided already, or is being decided at the same moment.",
+    410: "The approval expired before this decision: the application was not submitted.",
+}
+
+
 class ApprovalDecideApi(APIView):
     """POST /api/approvals/{id}/approve/ and /reject/, for the signed-in owner."""
+
+    error_responses = DECISION_ERRORS
 
     approve = True
 
@@ -75,6 +83,7 @@ class ApprovalTokenDecideApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    error_responses = DECISION_ERRORS
     approve = True
 
     @extend_schema(request=None, responses=ApprovalOutput)

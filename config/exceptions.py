@@ -40,7 +40,13 @@ def _first_message(detail: Any, path: str = "") -> str:
     """The first message of a DRF validation tree, prefixed by the field it belongs to."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            prefix = path if key == "non_field_errors" else f"{path}.{key}" if path else str(key)
+            if key == "non_field_errors":
+                prefix = path
+            elif isinstance(key, int):
+                # A list's item, written as the services write it: job_urls[3].
+                prefix = f"{path}[{key}]"
+            else:
+                prefix = f"{path}.{key}" if path else str(key)
             return _first_message(value, prefix)
     if isinstance(detail, list) and detail:
         return _first_message(detail[0], path)

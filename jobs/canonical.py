@@ -29,6 +29,25 @@ MAX_TITLE_LENGTH = 300
 # and lone surrogates (Cs), which no database text can store.
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
+# RFC 3986's URI with an authority (scheme://host...), in ASCII: what the API takes as a posting
+# link. canonicalize_url reads more (what browsers display, spaces trimmed); the API asks for a
+# URI, as its schema says.
+_PCHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
+URI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*://"
+    r"(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?"
+    r"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
+    r"(?::[0-9]*)?"
+    rf"(?:/{_PCHAR}*)*"
+    rf"(?:\?(?:{_PCHAR}|[/?])*)?"
+    rf"(?:#(?:{_PCHAR}|[/?])*)?"
+)
+
+
+def is_uri(text: str) -> bool:
+    return URI.fullmatch(text) is not None
+
+
 TRACKING_PARAMETERS = frozenset(
     {
         "gh_src",
