@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from applications import selectors, services
 from applications.exceptions import InvalidJobUrls
 from applications.models import Application, ApplicationRun, ApplicationTask, TaskState
+from config.filters import query_filters
 from jobs.canonical import MAX_URL_LENGTH, is_uri
 
 
@@ -104,8 +105,18 @@ class ApplicationOutput(serializers.ModelSerializer):
         fields = ["id", "job", "status", "has_been_applied_to", "last_applied_at", "updated_at"]
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that takes strings only: DRF's turns a number into its digits, where the
+    schema says string."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 @extend_schema_field({"type": "string", "format": "uri", "maxLength": MAX_URL_LENGTH})
-class JobUrlField(serializers.CharField):
+class JobUrlField(StrictCharField):
     """A posting link: an absolute URI (RFC 3986) of at most MAX_URL_LENGTH characters, taken as
     sent (untrimmed), so that what the schema calls a URI is what the API takes."""
 
@@ -135,7 +146,7 @@ class JobUrlsInput(serializers.Serializer):
 
 
 @extend_schema_field({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"})
-class RunNameField(serializers.CharField):
+class RunNameField(StrictCharField):
     """A run's name: blank allowed, whether sent as JSON or as a form, and kept as sent (its
     length is the one the schema gives); no NUL, which PostgreSQL cannot store."""
 
@@ -243,7 +254,7 @@ class TaskListApi(ListAPIView):
         run = serializers.IntegerField(required=False, min_value=1)
 
     def get_queryset(self):
-        filters = _validated(self.Filter, self.request.query_params)
+        filters = _validated(self.Filter, query_filters(self.request))
         return selectors.task_list(
             user=self.request.user, state=filters.get("state"), run_id=filters.get("run")
         )

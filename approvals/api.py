@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from approvals import selectors, services
 from approvals.models import ApprovalRequest, ApprovalStatus
+from config.filters import query_filters
 
 
 class ApprovalOutput(serializers.ModelSerializer):
@@ -43,7 +44,7 @@ class ApprovalListApi(ListAPIView):
         status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
 
     def get_queryset(self):
-        filters = self.Filter(data=self.request.query_params)
+        filters = self.Filter(data=query_filters(self.request))
         filters.is_valid(raise_exception=True)
         return selectors.approval_list(user=self.request.user, **filters.validated_data)
 
