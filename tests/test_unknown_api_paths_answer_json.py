@@ -1,6 +1,7 @@
 """An unknown path under /api/ answers a JSON 404, with DEBUG on (the demo) as with it off."""
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,16 @@ def test_without_its_slash_a_known_path_is_redirected_and_an_unknown_one_is_a_js
     assert known["Location"] == "/api/runs/"
     assert unknown.status_code == 404
     assert unknown.json()["error"] == "not_found"
+
+
+def test_a_post_to_a_malformed_id_with_a_csrf_cookie_is_a_json_404_not_a_csrf_page(
+    owner_and_token,
+):
+    _, token = owner_and_token
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Token {token}")
+    client.cookies["csrftoken"] = "a" * 32
+
+    response = client.post("/api/tasks/null,null/retry/")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
