@@ -24,6 +24,10 @@ KEY_PREFIX_LENGTH = MAX_KEY_LENGTH - 1 - hashlib.sha256().digest_size * 2
 # an applicant tracking system gives out, and such a link is kept as a plain link.
 MAX_NAME_LENGTH = 200
 MAX_TITLE_LENGTH = 300
+# A company name read from a link (its ATS board or host) is a hint until the posting's page is
+# read, and is kept short enough to be quoted whole where a name is built from it ("Apply to
+# <company>" names a run of at most 200 characters).
+MAX_COMPANY_HINT_LENGTH = 100
 # Unicode categories a link may not hold anywhere: control characters (Cc), invisible formatting
 # characters such as bidi overrides and zero-width spaces (Cf), which make a link read as another,
 # and lone surrogates (Cs), which no database text can store.
@@ -190,7 +194,7 @@ def company_from_host(host: str) -> str:
     labels = host.split(".")
     while len(labels) > 2 and labels[0] in SITE_LABELS:
         labels = labels[1:]
-    return ".".join(labels)[:MAX_NAME_LENGTH]
+    return ".".join(labels)[:MAX_COMPANY_HINT_LENGTH]
 
 
 def title_from_path(segments: list[str]) -> str:
@@ -240,7 +244,7 @@ def canonicalize_url(raw: str) -> CanonicalUrl:
         # A board named by its own host (a gh_jid or ashby_jid link) is a host, not a name, and
         # its path that of the site's list of openings, not of the posting.
         named_by_host = board == host
-        company = company_from_host(host) if named_by_host else board
+        company = company_from_host(host) if named_by_host else board[:MAX_COMPANY_HINT_LENGTH]
         title = "" if named_by_host else title_from_path(segments)
     else:
         # http and https of one page are one posting.
