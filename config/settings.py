@@ -224,6 +224,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies are documented as JSON. The form parsers stay for the browsable API's
+    # forms, but a form cannot tell an empty list from an absent field, nor a number from a
+    # string, so a schema of one would promise what the server cannot check.
+    "PARSER_WHITELIST": ["config.parsers.JSONParser"],
 }
 # The sidecar's static files are found (and collected) as an app's.
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
