@@ -4,15 +4,18 @@ calls one service or selector, and shapes the output."""
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import selectors, services
+from applications.exceptions import InvalidJobUrls
 from applications.models import Application, ApplicationRun, ApplicationTask, TaskState
+from config.filters import query_filters
+from jobs.canonical import MAX_URL_LENGTH, is_uri
 
 
 class JobOutput(serializers.Serializer):
@@ -49,6 +52,35 @@ class TaskOutput(serializers.ModelSerializer):
         ]
 
 
+class CheckpointOutput(serializers.Serializer):
+    """What a paused or recovered task resumes from."""
+
+    steps_done = serializers.ListField(child=serializers.CharField())
+    values = serializers.DictField(help_text="The values filled in so far, by field.")
+
+    @staticmethod
+    def shape(checkpoint: dict[str, Any]) -> dict[str, Any]:
+        # The resume data only: the engine keeps its own bookkeeping in the checkpoint too
+        # (what a pause yields to, submit attempts), which is not the user's to read.
+        return {
+            "steps_done": list(checkpoint.get("steps_done", [])),
+            "values": dict(checkpoint.get("values", {})),
+        }
+
+
+class TaskDetailOutput(TaskOutput):
+    """A task with its checkpoint; the list leaves it out, as one page may hold 100 tasks."""
+
+    checkpoint = serializers.SerializerMethodField()
+
+    class Meta(TaskOutput.Meta):
+        fields = [*TaskOutput.Meta.fields, "checkpoint"]
+
+    @extend_schema_field(CheckpointOutput)
+    def get_checkpoint(self, task: ApplicationTask) -> dict[str, Any]:
+        return CheckpointOutput.shape(task.checkpoint or {})
+
+
 class RunOutput(serializers.ModelSerializer):
     counts = serializers.SerializerMethodField()
     total = serializers.IntegerField(source="total_tasks")
@@ -73,13 +105,59 @@ class ApplicationOutput(serializers.ModelSerializer):
         fields = ["id", "job", "status", "has_been_applied_to", "last_applied_at", "updated_at"]
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that takes strings only: DRF's turns a number into its digits, where the
+    schema says string."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "maxLength": MAX_URL_LENGTH})
+class JobUrlField(StrictCharField):
+    """A posting link: an absolute URI (RFC 3986) of at most MAX_URL_LENGTH characters, taken as
+    sent (untrimmed), so that what the schema calls a URI is what the API takes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_URL_LENGTH, trim_whitespace=False, **kwargs)
+
+
 class JobUrlsInput(serializers.Serializer):
     job_urls = serializers.ListField(
-        child=serializers.CharField(max_length=2000, trim_whitespace=True),
-        allow_empty=False,
+        child=JobUrlField(),
+        min_length=1,
         max_length=settings.MAX_URLS_PER_REQUEST,
-        help_text=f"Posting links, at most {settings.MAX_URLS_PER_REQUEST} in one request.",
+        help_text=f"Posting links (http or https), 1 to {settings.MAX_URLS_PER_REQUEST} in one "
+        "request.",
     )
+
+    def validate_job_urls(self, job_urls: list[str]) -> list[str]:
+        for position, url in enumerate(job_urls):
+            if not is_uri(url):
+                # The same error as a link ingestion cannot read (applications.services).
+                raise InvalidJobUrls(
+                    f"job_urls[{position}]: not a valid link (RFC 3986): percent-encode spaces, "
+                    'non-ASCII letters and characters such as < > " { } | \\ ^ `, and give '
+                    "one # at most."
+                )
+        return job_urls
+
+
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"})
+class RunNameField(StrictCharField):
+    """A run's name: blank allowed, whether sent as JSON or as a form, and kept as sent (its
+    length is the one the schema gives); no NUL, which PostgreSQL cannot store."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=200, allow_blank=True, trim_whitespace=False, required=False, **kwargs
+        )
+
+
+class RunCreateInput(JobUrlsInput):
+    name = RunNameField(default="")
 
 
 class QueuedTaskOutput(serializers.Serializer):
@@ -131,19 +209,22 @@ def _ingest_response(result: services.IngestResult, *, user, created_status: int
     return Response(body, status=created_status if result.tasks else status.HTTP_200_OK)
 
 
-class RunListApi(GenericAPIView):
+class RunListApi(ListAPIView):
+    """GET lists the user's runs; POST creates one. The queryset is the selector's, so that the
+    browsable API, which asks every list view for it, can render the page."""
+
     serializer_class = RunOutput
 
-    class Input(JobUrlsInput):
-        name = serializers.CharField(max_length=200, required=False, default="")
+    def get_queryset(self):
+        return selectors.run_list(user=self.request.user)
 
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.run_list(user=request.user))
-        return self.get_paginated_response(RunOutput(page, many=True).data)
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        # The browsable API's form for POST is the input's, not the output's.
+        return RunCreateInput if self.request.method == "POST" else RunOutput
 
-    @extend_schema(request=Input, responses={201: IngestOutput, 200: IngestOutput})
+    @extend_schema(request=RunCreateInput, responses={201: IngestOutput, 200: IngestOutput})
     def post(self, request: Request) -> Response:
-        data = _validated(self.Input, request.data)
+        data = _validated(RunCreateInput, request.data)
         result = services.run_create(
             user=request.user, job_urls=data["job_urls"], name=data["name"]
         )
@@ -165,31 +246,37 @@ class RunJobsApi(APIView):
         return _ingest_response(result, user=request.user, created_status=status.HTTP_201_CREATED)
 
 
-class TaskListApi(GenericAPIView):
+class TaskListApi(ListAPIView):
     serializer_class = TaskOutput
 
     class Filter(serializers.Serializer):
         state = serializers.ChoiceField(choices=TaskState.choices, required=False)
         run = serializers.IntegerField(required=False, min_value=1)
 
-    @extend_schema(parameters=[Filter])
-    def get(self, request: Request) -> Response:
-        filters = _validated(self.Filter, request.query_params)
-        tasks = selectors.task_list(
-            user=request.user, state=filters.get("state"), run_id=filters.get("run")
+    def get_queryset(self):
+        filters = _validated(self.Filter, query_filters(self.request))
+        return selectors.task_list(
+            user=self.request.user, state=filters.get("state"), run_id=filters.get("run")
         )
-        page = self.paginate_queryset(tasks)
-        return self.get_paginated_response(TaskOutput(page, many=True).data)
+
+    @extend_schema(parameters=[Filter])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class TaskDetailApi(APIView):
-    @extend_schema(responses=TaskOutput)
+    @extend_schema(responses=TaskDetailOutput)
     def get(self, request: Request, task_id: int) -> Response:
-        return Response(TaskOutput(selectors.task_get(user=request.user, task_id=task_id)).data)
+        task = selectors.task_get(user=request.user, task_id=task_id)
+        return Response(TaskDetailOutput(task).data)
 
 
 class TaskActionApi(APIView):
     """POST /api/tasks/{id}/<action>/ for cancel, retry, resume and boost."""
+
+    error_responses = {
+        409: "The task's state does not allow this action, or it changed meanwhile.",
+    }
 
     actions = {
         "cancel": services.task_cancel,
@@ -206,12 +293,11 @@ class TaskActionApi(APIView):
         return Response(TaskOutput(task).data)
 
 
-class ApplicationListApi(GenericAPIView):
+class ApplicationListApi(ListAPIView):
     serializer_class = ApplicationOutput
 
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.application_list(user=request.user))
-        return self.get_paginated_response(ApplicationOutput(page, many=True).data)
+    def get_queryset(self):
+        return selectors.application_list(user=self.request.user)
 
 
 class ApplicationDetailApi(APIView):
@@ -222,6 +308,11 @@ class ApplicationDetailApi(APIView):
 
 
 class JobApplyApi(APIView):
+    error_responses = {
+        409: "The posting is applied to or under way (`status`: in_progress or applied, "
+        "`application_id`).",
+    }
+
     @extend_schema(request=None, responses={201: TaskOutput})
     def post(self, request: Request, job_id: int) -> Response:
         job = selectors.job_get(job_id=job_id)

@@ -1,8 +1,10 @@
 """REST endpoints for approvals: a user's list, decisions while signed in, decisions by link."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,6 +12,7 @@ from rest_framework.views import APIView
 
 from approvals import selectors, services
 from approvals.models import ApprovalRequest, ApprovalStatus
+from config.filters import query_filters
 
 
 class ApprovalOutput(serializers.ModelSerializer):
@@ -34,22 +37,32 @@ class ApprovalOutput(serializers.ModelSerializer):
         ]
 
 
-class ApprovalListApi(GenericAPIView):
+class ApprovalListApi(ListAPIView):
     serializer_class = ApprovalOutput
 
     class Filter(serializers.Serializer):
         status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
 
-    def get(self, request: Request) -> Response:
-        filters = self.Filter(data=request.query_params)
+    def get_queryset(self):
+        filters = self.Filter(data=query_filters(self.request))
         filters.is_valid(raise_exception=True)
-        approvals = selectors.approval_list(user=request.user, **filters.validated_data)
-        page = self.paginate_queryset(approvals)
-        return self.get_paginated_response(ApprovalOutput(page, many=True).data)
+        return selectors.approval_list(user=self.request.user, **filters.validated_data)
+
+    @extend_schema(parameters=[Filter])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+DECISION_ERRORS = {
+    409: "The approval was decided already, or is being decided at the same moment.",
+    410: "The approval expired before this decision: the application was not submitted.",
+}
 
 
 class ApprovalDecideApi(APIView):
     """POST /api/approvals/{id}/approve/ and /reject/, for the signed-in owner."""
+
+    error_responses = DECISION_ERRORS
 
     approve = True
 
@@ -66,6 +79,7 @@ class ApprovalTokenDecideApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    error_responses = DECISION_ERRORS
     approve = True
 
     @extend_schema(request=None, responses=ApprovalOutput)

@@ -1,9 +1,17 @@
 """One error type for the domain and one DRF exception handler that shapes every API error as
 {"error": code, "detail": sentence}."""
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
 from django_fsm import ConcurrentTransition, FSMFieldMixin, TransitionNotAllowed
 from rest_framework import exceptions, status
@@ -32,7 +40,13 @@ def _first_message(detail: Any, path: str = "") -> str:
     """The first message of a DRF validation tree, prefixed by the field it belongs to."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            prefix = path if key == "non_field_errors" else f"{path}.{key}" if path else str(key)
+            if key == "non_field_errors":
+                prefix = path
+            elif isinstance(key, int):
+                # A list's item, written as the services write it: job_urls[3].
+                prefix = f"{path}[{key}]"
+            else:
+                prefix = f"{path}.{key}" if path else str(key)
             return _first_message(value, prefix)
     if isinstance(detail, list) and detail:
         return _first_message(detail[0], path)
@@ -59,7 +73,31 @@ def error_response(code: str, detail: str, status_code: int, **extra: Any) -> Re
     return Response({"error": code, "detail": detail, **extra}, status=status_code)
 
 
+def _suspicious_request(exc: SuspiciousOperation) -> Response:
+    """Django's refusals of a request it will not read, which it would answer with an HTML 400."""
+    # Logged where Django logs them, so that monitoring of django.security keeps seeing them.
+    logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(
+            "request_too_large",
+            f"The request body is larger than the {limit:,} bytes a request may carry; "
+            f"send at most {settings.MAX_URLS_PER_REQUEST:,} links in one request.",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return error_response(
+            "too_many_fields",
+            f"The request has more than the {limit:,} fields or files a request may carry.",
+            status.HTTP_400_BAD_REQUEST,
+        )
+    return error_response("bad_request", "The request cannot be read.", status.HTTP_400_BAD_REQUEST)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, SuspiciousOperation):
+        return _suspicious_request(exc)
     if isinstance(exc, ApplicationError):
         return error_response(exc.code, exc.detail, exc.status_code, **exc.extra)
     if isinstance(exc, TransitionNotAllowed):

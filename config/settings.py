@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config import dispatch
+from jobs.canonical import MAX_URL_LENGTH
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -195,9 +196,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
 }
 
@@ -206,10 +212,26 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Runs, tasks, applications and approvals of Applyline.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar), not from a CDN,
+    # so that /api/docs/ works without internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Request bodies are documented as JSON. The form parsers stay for the browsable API's
+    # forms, but a form cannot tell an empty list from an absent field, nor a number from a
+    # string, so a schema of one would promise what the server cannot check.
+    "PARSER_WHITELIST": ["config.parsers.JSONParser"],
 }
+# The sidecar's static files are found (and collected) as an app's.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
 
 # Applyline's own knobs (each has a line in the README's configuration table).
 MAX_URLS_PER_REQUEST = env_int("MAX_URLS_PER_REQUEST", 10_000)
+# Request bodies may be as large as MAX_URLS_PER_REQUEST links of the longest length a link may
+# have (jobs.canonical.MAX_URL_LENGTH), each with its JSON quotes, comma and indentation, plus
+# room for the rest of the body; a larger one answers 413. A form may carry as many links.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_URLS_PER_REQUEST * (MAX_URL_LENGTH + 16) + 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_URLS_PER_REQUEST + 100
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 STALE_TASK_SECONDS = env_int("STALE_TASK_SECONDS", 600)
 # A submit's heartbeat while its click runs, and the hard time limit of a submit: both well

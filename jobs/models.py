@@ -1,5 +1,7 @@
 from django.db import models
 
+from jobs.canonical import MAX_KEY_LENGTH, MAX_NAME_LENGTH, MAX_TITLE_LENGTH, MAX_URL_LENGTH
+
 
 class ApplicantTrackingSystem(models.TextChoices):
     GREENHOUSE = "greenhouse", "Greenhouse"
@@ -13,8 +15,8 @@ class JobPosting(models.Model):
     """One posting, whatever link it was found by: `canonical_key` is the same for every link
     to it (see jobs.canonical), and unique, so a posting is stored once."""
 
-    canonical_key = models.CharField(max_length=500, unique=True)
-    url = models.URLField(max_length=2000)
+    canonical_key = models.CharField(max_length=MAX_KEY_LENGTH, unique=True)
+    url = models.URLField(max_length=MAX_URL_LENGTH)
     ats = models.CharField(
         "applicant tracking system",
         max_length=20,
@@ -22,9 +24,9 @@ class JobPosting(models.Model):
         blank=True,
         default=ApplicantTrackingSystem.OTHER,
     )
-    external_id = models.CharField(max_length=200, blank=True, default="")
-    company = models.CharField(max_length=200, blank=True, default="")
-    title = models.CharField(max_length=300, blank=True, default="")
+    external_id = models.CharField(max_length=MAX_NAME_LENGTH, blank=True, default="")
+    company = models.CharField(max_length=MAX_NAME_LENGTH, blank=True, default="")
+    title = models.CharField(max_length=MAX_TITLE_LENGTH, blank=True, default="")
     location = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,9 +4,23 @@ from jobs.canonical import CanonicalUrl, canonicalize_url
 from jobs.models import JobPosting
 
 
+def _fill_blanks(job: JobPosting, posting: CanonicalUrl) -> None:
+    """Give a stored posting the company and title its link tells, where it has none yet.
+
+    Conditional on the column still being blank, so a name stored meanwhile (the posting's page
+    read by a worker) is never overwritten."""
+    for field in ("company", "title"):
+        value = getattr(posting, field)
+        if value and not getattr(job, field):
+            updated = JobPosting.objects.filter(pk=job.pk, **{field: ""}).update(**{field: value})
+            if updated:
+                setattr(job, field, value)
+
+
 def job_postings_upsert(*, postings: Iterable[CanonicalUrl]) -> dict[str, JobPosting]:
     """Store the postings not stored yet and return every one of them by canonical key, in two
-    queries whatever the number of postings."""
+    queries whatever the number of postings (and one more per stored posting whose company or
+    title is still blank while its link tells one)."""
     postings = list(postings)
     JobPosting.objects.bulk_create(
         [
@@ -15,15 +29,22 @@ def job_postings_upsert(*, postings: Iterable[CanonicalUrl]) -> dict[str, JobPos
                 url=posting.url,
                 ats=posting.ats,
                 external_id=posting.external_id,
-                # Until the posting's page is read, the ATS board is the best name we have.
-                company=posting.board,
+                # Until the posting's page is read, the ATS board, or the host, and the link's
+                # last segment are the best names we have.
+                company=posting.company,
+                title=posting.title,
             )
             for posting in postings
         ],
         ignore_conflicts=True,
     )
     stored = JobPosting.objects.filter(canonical_key__in=[posting.key for posting in postings])
-    return {job.canonical_key: job for job in stored}
+    jobs = {job.canonical_key: job for job in stored}
+    for posting in postings:
+        job = jobs[posting.key]
+        if (posting.company and not job.company) or (posting.title and not job.title):
+            _fill_blanks(job, posting)
+    return jobs
 
 
 def job_posting_save(
@@ -37,8 +58,8 @@ def job_posting_save(
             "url": canonical.url,
             "ats": canonical.ats,
             "external_id": canonical.external_id,
-            "company": company or canonical.board,
-            "title": title,
+            "company": company or canonical.company,
+            "title": title or canonical.title,
             "location": location,
         },
     )

@@ -1,0 +1,38 @@
+"""The site's own pages: the landing page at / and the API root at /api/."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+class ApiRootApi(APIView):
+    """The API's endpoints. Item paths take an id: `/api/runs/{id}/`, `/api/tasks/{id}/`, with
+    the actions under a task (`cancel/`, `retry/`, `resume/`, `boost/`) and an approval
+    (`approve/`, `reject/`); the schema and the docs describe every one."""
+
+    # A map of the API, public like the docs; each endpoint asks for a sign-in itself.
+    permission_classes = [AllowAny]
+    endpoints = {
+        "runs": "run-list",
+        "tasks": "task-list",
+        "applications": "application-list",
+        "approvals": "approval-list",
+        "health": "health",
+        "schema": "schema",
+        "docs": "api-docs",
+    }
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> Response:
+        return Response(
+            {name: reverse(url_name, request=request) for name, url_name in self.endpoints.items()}
+        )
