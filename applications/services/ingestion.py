@@ -64,7 +64,8 @@ def job_apply(*, user: AbstractBaseUser, job: JobPosting) -> ApplicationTask:
                 application_id=application.pk,
                 detail=f"An application to {job_label(job)} is already queued.",
             )
-        run = ApplicationRun.objects.create(user=user, name=f"Apply to {job_label(job)}")
+        name = f"Apply to {job_label(job)}"[: ApplicationRun._meta.get_field("name").max_length]
+        run = ApplicationRun.objects.create(user=user, name=name)
         task = ApplicationTask.objects.create(run=run, job=job, user=user, celery_task_id=WAITING)
         hand_out_on_commit(user.pk)
         return task
