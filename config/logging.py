@@ -23,8 +23,9 @@ _BLANK_RECORD = logging.LogRecord("", logging.INFO, "", 0, "", (), None)
 RECORD_ATTRIBUTES = frozenset([*vars(_BLANK_RECORD), "message", "asctime", "taskName"])
 
 # Extra fields that frameworks put on their records and that the line already says: Django's
-# development server adds its own clock reading.
-REPEATED_FIELDS = frozenset({"server_time"})
+# development server adds its own clock reading, uvicorn a copy of its message with terminal
+# colours.
+REPEATED_FIELDS = frozenset({"server_time", "color_message"})
 
 
 def extra_fields(record: logging.LogRecord) -> dict[str, Any]:

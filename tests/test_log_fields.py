@@ -97,3 +97,14 @@ def test_the_fields_come_before_the_traceback():
     assert first.endswith("ERROR workers step raised task_id=7")
     assert rest[0] == "Traceback (most recent call last):"
     assert rest[-1] == "ValueError: boom"
+
+
+def test_uvicorns_coloured_copy_of_its_message_is_left_out():
+    with console_output() as output:
+        logging.getLogger("uvicorn.error").info(
+            "Started server process [%d]",
+            42,
+            extra={"color_message": "Started server process [\x1b[36m%d\x1b[0m]"},
+        )
+
+    assert output.getvalue().endswith("INFO uvicorn.error Started server process [42]\n")
