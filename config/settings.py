@@ -205,6 +205,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "VIEW_NAME_FUNCTION": "config.views.api_view_name",
 }
 
 SPECTACULAR_SETTINGS = {

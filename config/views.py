@@ -1,5 +1,7 @@
 """The site's own pages: the landing page at / and the API root at /api/."""
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
@@ -36,3 +38,12 @@ class ApiRootApi(APIView):
         return Response(
             {name: reverse(url_name, request=request) for name, url_name in self.endpoints.items()}
         )
+
+
+def api_view_name(view: APIView) -> str:
+    """The browsable API's title for a view: its class name in words, without our `Api` suffix
+    ("RunListApi" → "Run list")."""
+    name = view.__class__.__name__.removesuffix("Api")
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).split()
+    title = " ".join([words[0], *(word.lower() for word in words[1:])]) if words else name
+    return f"{title} ({view.suffix})" if getattr(view, "suffix", None) else title
