@@ -84,9 +84,16 @@ def remember_pool(sender: Any = None, **_) -> None:
 
 @signals.worker_shutting_down.connect
 def pause_running_tasks(**_) -> None:
-    """A worker stopping gracefully tells its pool processes, so that the tasks they run pause
-    at their next step boundary (workers.interrupts)."""
+    """A worker stopping gracefully (SIGTERM, Ctrl-C) tells its pool processes, so that the
+    prepares they run pause at once (workers.interrupts): only the main process hears a
+    `docker stop` or a `kill PID`. A cold shutdown has stopped the pool before this runs; its
+    processes were sent SIGTERM, which they take the same way."""
     from workers.interrupts import tell_pool_to_stop
 
     for pool in _pools:
-        tell_pool_to_stop(list(pool.info.get("processes", [])))
+        try:
+            processes = pool.info.get("processes", [])
+        except AttributeError:
+            # Stopped already: prefork's info reads the processes of a pool that is gone.
+            continue
+        tell_pool_to_stop(list(processes))

@@ -23,6 +23,11 @@ class StepFailed(Exception):
     """A step could not be done; the task fails with this message."""
 
 
+class SimulatedBrowserError(Exception):
+    """What the simulated driver raises where a browser would fail unexpectedly (a crash, a
+    lost connection): an error the engine knows nothing about."""
+
+
 class Driver(Protocol):
     def steps(self, task: ApplicationTask) -> list[str]: ...
 
@@ -47,6 +52,7 @@ SIM_STEP_LOG = "applyline:sim:steps:{task_id}"
 SIM_SUBMITTED = "applyline:sim:submitted"
 SIM_CLICKS = "applyline:sim:clicks:{task_id}"
 SIM_STARTED = "applyline:sim:started:{task_id}:{step}"
+SIM_SUBMIT_RAISED = "applyline:sim:submit-raised:{task_id}"
 SIM_TTL_SECONDS = 24 * 3600
 
 
@@ -54,7 +60,9 @@ class SimulatedDriver:
     """Options come from settings (SIMULATED_STEPS, SIMULATED_STEP_SECONDS) and, per task, from
     `checkpoint["simulate"]`: `steps`, `step_seconds`, `fail_at` (a step name), `submit_seconds`,
     `outcome_unknown` (the site cannot tell whether it was submitted), `slow_once`
-    ({step: seconds}: a step that hangs the first time it runs only, as a stuck page would)."""
+    ({step: seconds}: a step that hangs the first time it runs only, as a stuck page would),
+    `submit_raises_once` ("before_click" or "after_click": the first submit raises, before the
+    click reaches the site or after it has)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -84,13 +92,24 @@ class SimulatedDriver:
         return bool(self.redis.set(key, 1, nx=True, ex=SIM_TTL_SECONDS))
 
     def submit(self, task: ApplicationTask) -> None:
-        seconds = float(self._options(task).get("submit_seconds", 0))
+        options = self._options(task)
+        seconds = float(options.get("submit_seconds", 0))
         if seconds > 0:
             time.sleep(seconds)
+        raises = options.get("submit_raises_once")
+        if raises == "before_click":
+            self._raise_once(task, "before the click reached the site")
         pipeline = self.redis.pipeline(transaction=False)
         pipeline.sadd(SIM_SUBMITTED, task.pk)
         pipeline.incr(SIM_CLICKS.format(task_id=task.pk))
         pipeline.execute()
+        if raises == "after_click":
+            self._raise_once(task, "after the click reached the site")
+
+    def _raise_once(self, task: ApplicationTask, when: str) -> None:
+        key = SIM_SUBMIT_RAISED.format(task_id=task.pk)
+        if self.redis.set(key, 1, nx=True, ex=SIM_TTL_SECONDS):
+            raise SimulatedBrowserError(f"Simulated browser crash {when}.")
 
     def was_submitted(self, task: ApplicationTask) -> bool | None:
         if self._options(task).get("outcome_unknown"):

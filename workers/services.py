@@ -31,7 +31,12 @@ from applications.services.submitting import (
 )
 from approvals.services import approval_request_open
 from workers.drivers import StepFailed, get_driver
-from workers.interrupts import interrupts_allowed, interrupts_deferred, stop_requested
+from workers.interrupts import (
+    WorkerStopping,
+    interrupts_allowed,
+    interrupts_deferred,
+    stop_requested,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +71,8 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
     """The task's remaining steps. Between steps: checkpoint, heartbeat, and a look for a pause
     request, in one statement; a step that ends within CHECKPOINT_MIN_INTERVAL_SECONDS of the
     last write is written with the next one (the last step with PENDING_APPROVAL). A worker
-    asked to stop (SIGTERM, Ctrl-C) pauses the task at its next step boundary. Returns None
+    asked to stop (SIGTERM, Ctrl-C) pauses the task at once, the step under way to be redone
+    (workers.interrupts). Returns None
     when every step is done, else how the task left (paused, failed, lost)."""
     done = set(task.checkpoint.get("steps_done", []))
     remaining = [step for step in driver.steps(task) if step not in done]
@@ -77,6 +83,8 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
         try:
             with interrupts_allowed():
                 values = driver.run_step(task, step)
+        except WorkerStopping:
+            return _pause(task, reason=PAUSED_FOR_STOP)
         except SoftTimeLimitExceeded:
             # A revoke's signal. It may be meant for a task this process ran before.
             if task_pause_requested(task=task):
@@ -92,8 +100,9 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
         position += 1
         last = position == len(remaining)
         if not last and stop_requested():
+            # The stop came after the step, or its driver ignored the interruption.
             task_note_step(task=task, step=step, values=values)
-            return _pause(task, [], reason=PAUSED_FOR_STOP)
+            return _pause(task, reason=PAUSED_FOR_STOP)
         if last or time.monotonic() - written_at < settings.CHECKPOINT_MIN_INTERVAL_SECONDS:
             # Written with the next write: PENDING_APPROVAL for the last step.
             task_note_step(task=task, step=step, values=values)
@@ -111,14 +120,16 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
 def _claim_after_submits(*, task_id: int, message_id: str, retried: bool) -> ApplicationTask | None:
     """Claim the task; a paused one whose user's submit is under way waits here, holding its
     slot, until that submit is over (woken at once when it ends), so that it resumes after the
-    approved work and before fresh work. After RESUME_WAIT_SECONDS it claims regardless."""
+    approved work and before fresh work. After RESUME_WAIT_SECONDS, or when the worker is
+    stopping, it claims regardless (and a stopping worker then pauses it at once, under a new
+    message, rather than leave its message unacknowledged)."""
     deadline = time.monotonic() + RESUME_WAIT_SECONDS
     while True:
         try:
             return task_claim_prepare(
                 task_id=task_id,
                 message_id=message_id,
-                after_submits=time.monotonic() < deadline,
+                after_submits=time.monotonic() < deadline and not stop_requested(),
                 retried=retried,
             )
         except SubmitUnderWay as busy:
