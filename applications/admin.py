@@ -150,21 +150,12 @@ class ApplicationTaskAdmin(StateMachineAdmin):
 
 
 @admin.register(TaskEvent)
-class TaskEventAdmin(admin.ModelAdmin):
-    """The task history is append-only: readable here, never edited."""
+class TaskEventAdmin(StateMachineAdmin):
+    """The task history is append-only: readable here, never edited (and no actions)."""
 
     list_display = ["created_at", "task", "from_state", "to_state", "transition", "actor"]
     list_filter = ["to_state", "transition"]
     search_fields = ["task__id", "actor", "reason"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Application)
