@@ -139,12 +139,13 @@ def _pause(
     return "paused"
 
 
-def submit_application(*, task_id: int, message_id: str) -> str:
+def submit_application(*, task_id: int, message_id: str, retried: bool = False) -> str:
     """The final click, at most once (applications.services.submitting says how). Interrupts
-    wait until the click is recorded."""
+    wait until the click is recorded. `retried`: the message is retried after a database
+    error."""
     driver = get_driver()
     with interrupts_deferred():
-        claim = task_claim_submit(task_id=task_id, message_id=message_id)
+        claim = task_claim_submit(task_id=task_id, message_id=message_id, retried=retried)
         if claim is None:
             return "dropped"
         task = claim.task

@@ -65,7 +65,9 @@ def prepare_application(self, task_id: int) -> str:
 )
 def submit_application(self, task_id: int) -> str:
     try:
-        return services.submit_application(task_id=task_id, message_id=self.request.id)
+        return services.submit_application(
+            task_id=task_id, message_id=self.request.id, retried=bool(self.request.retries)
+        )
     except SoftTimeLimitExceeded:
         return _late_interrupt_ignored("submit", task_id)
 
