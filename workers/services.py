@@ -174,7 +174,8 @@ def _click(driver, task: ApplicationTask) -> str:
             driver.submit(task)
     except Exception as error:
         logger.exception("task %s: the final click raised", task.pk)
-        task_submit_interrupted(task=task, error=error)
+        if not task_submit_interrupted(task=task, error=error):
+            return "lost"
         return "click raised; the site is asked next"
     task_mark_submitted(task=task)
     return "submitted"
