@@ -37,6 +37,19 @@ class ApprovalOutput(serializers.ModelSerializer):
         ]
 
 
+class DecisionOutput(ApprovalOutput):
+    submit = serializers.SerializerMethodField(
+        help_text="queued: the task is approved and its submit is queued, even while the "
+        "broker is unreachable (it is published again once the broker is back); null otherwise."
+    )
+
+    class Meta(ApprovalOutput.Meta):
+        fields = [*ApprovalOutput.Meta.fields, "submit"]
+
+    def get_submit(self, approval: ApprovalRequest) -> str | None:
+        return "queued" if approval.status == ApprovalStatus.APPROVED else None
+
+
 class ApprovalListApi(ListAPIView):
     serializer_class = ApprovalOutput
 
@@ -66,12 +79,12 @@ class ApprovalDecideApi(APIView):
 
     approve = True
 
-    @extend_schema(request=None, responses=ApprovalOutput)
+    @extend_schema(request=None, responses=DecisionOutput)
     def post(self, request: Request, approval_id: int) -> Response:
         approval = services.approval_decide(
             approval_id=approval_id, user=request.user, approve=self.approve
         )
-        return Response(ApprovalOutput(approval).data)
+        return Response(DecisionOutput(approval).data)
 
 
 class ApprovalTokenDecideApi(APIView):
@@ -82,7 +95,7 @@ class ApprovalTokenDecideApi(APIView):
     error_responses = DECISION_ERRORS
     approve = True
 
-    @extend_schema(request=None, responses=ApprovalOutput)
+    @extend_schema(request=None, responses=DecisionOutput)
     def post(self, request: Request, token: str) -> Response:
         approval = services.approval_decide_by_token(token=token, approve=self.approve)
-        return Response(ApprovalOutput(approval).data)
+        return Response(DecisionOutput(approval).data)

@@ -58,11 +58,14 @@ def keep_database_connections(**_) -> None:
 
 
 @signals.task_prerun.connect
-def replace_unusable_connections(**_) -> None:
+def replace_unusable_connections(sender: Any = None, **_) -> None:
     """Before each task, as Django does before each request: drop a connection that has failed
-    or outlived its age."""
+    or outlived its age. Not for a task run eagerly (`apply()`), which runs in its caller's
+    process and transaction, as Celery's own Django fixup spares it."""
     from django.db import close_old_connections
 
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
     close_old_connections()
 
 

@@ -19,8 +19,9 @@ from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
-# What a publish raises when the broker cannot be reached.
-BROKER_ERRORS = (OperationalError, redis.exceptions.ConnectionError, ConnectionError, TimeoutError)
+# What a publish raises when the broker cannot be reached or does not answer: kombu re-raises
+# most as its OperationalError; redis-py's own errors and socket errors are caught too.
+BROKER_ERRORS = (OperationalError, redis.exceptions.RedisError, OSError)
 
 QUEUE_APPROVALS = "approvals"
 QUEUE_DEFAULT = "default"
@@ -101,9 +102,10 @@ def send_prepare_now(messages: Iterable[tuple[int, str, int]]) -> int:
 
 
 def _on_commit(send: Callable[[], object], what: str) -> None:
-    """Publish on commit. The broker being down does not undo what was committed: the failure
-    is logged once, and the reconciliation sweep publishes the message again from the row
-    (RECONCILE_AFTER_SECONDS), which is the truth."""
+    """Publish on commit. The broker being down does not undo what was committed: the publish
+    gives up within CELERY_TASK_PUBLISH_RETRY_POLICY and the broker's socket timeouts, the
+    failure is logged once, and the reconciliation sweep publishes the message again from the
+    row (RECONCILE_AFTER_SECONDS), which is the truth."""
 
     def publish() -> None:
         try:

@@ -147,7 +147,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "queue_order_strategy": "priority",
     # Unacked messages come back after this long: keep it above the longest task.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600),
+    # A broker that stops answering without closing the connection (frozen, failed over, cut
+    # by a firewall) fails a publish after this long instead of hanging the request or task
+    # that publishes; kombu's default is to wait forever. Above the consumers' 1 s BRPOP.
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
 }
+# A publish that fails is given up at once, not retried (Celery's default retries three times,
+# and each retry against a frozen broker waits out the socket timeout twice): what is committed
+# is published again by the reconciliation sweep (config/dispatch.py), so a request never waits
+# on a broker that is down. A connection the broker closed (a restart) is replaced before use
+# by redis-py's pool, without a retry.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 # Redis gives a message sent without a priority its highest step: normal work says its own.
 CELERY_TASK_DEFAULT_PRIORITY = dispatch.BROKER_PRIORITY_NORMAL
 # One message at a time per slot: a busy worker never hoards normal work while approved work

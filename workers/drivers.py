@@ -62,7 +62,7 @@ class SimulatedDriver:
     `outcome_unknown` (the site cannot tell whether it was submitted), `slow_once`
     ({step: seconds}: a step that hangs the first time it runs only, as a stuck page would),
     `submit_raises_once` ("before_click" or "after_click": the first submit raises, before the
-    click reaches the site or after it has)."""
+    click reaches the site or after it has), `site_unreachable` (asking the site raises)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -112,6 +112,8 @@ class SimulatedDriver:
             raise SimulatedBrowserError(f"Simulated browser crash {when}.")
 
     def was_submitted(self, task: ApplicationTask) -> bool | None:
+        if self._options(task).get("site_unreachable"):
+            raise SimulatedBrowserError("Simulated: the site did not answer.")
         if self._options(task).get("outcome_unknown"):
             return None
         return bool(self.redis.sismember(SIM_SUBMITTED, task.pk))

@@ -146,12 +146,13 @@ def _pause(
     return "paused"
 
 
-def submit_application(*, task_id: int, message_id: str) -> str:
+def submit_application(*, task_id: int, message_id: str, retried: bool = False) -> str:
     """The final click, at most once (applications.services.submitting says how). Interrupts
-    wait until the click is recorded."""
+    wait until the click is recorded. `retried`: the message is retried after a database
+    error."""
     driver = get_driver()
     with interrupts_deferred():
-        claim = task_claim_submit(task_id=task_id, message_id=message_id)
+        claim = task_claim_submit(task_id=task_id, message_id=message_id, retried=retried)
         if claim is None:
             return "dropped"
         task = claim.task
@@ -180,24 +181,58 @@ def _click(driver, task: ApplicationTask) -> str:
             driver.submit(task)
     except Exception as error:
         logger.exception("task %s: the final click raised", task.pk)
-        task_submit_interrupted(task=task, error=error)
+        if not task_submit_interrupted(task=task, error=error):
+            return "lost"
         return "click raised; the site is asked next"
     task_mark_submitted(task=task)
     return "submitted"
 
 
-def record_retries_exhausted(*, task_id: int, message_id: str, error: BaseException) -> None:
-    """A prepare or submit message gave up (its retries ran out): the task fails now, if the row
-    is still this message's. A submit's click may have happened, so it keeps its lock for a
-    person to check."""
+def record_retries_exhausted(
+    *, task_id: int, message_id: str, error: BaseException, retries: int
+) -> None:
+    """A prepare or submit message retried after database errors gave up (its retries ran out):
+    the task fails now, instead of waiting for the stale sweep."""
+    _record_failure(
+        task_id=task_id,
+        message_id=message_id,
+        reason=f"Gave up after {retries} retries on database errors; the last: {error}",
+    )
+
+
+def record_unexpected_error(*, task_id: int, message_id: str, error: BaseException) -> None:
+    """A prepare or submit message ended on an error nothing expected (not retried): the task
+    fails now, instead of waiting for the stale sweep."""
+    _record_failure(
+        task_id=task_id,
+        message_id=message_id,
+        reason=f"Ended by an unexpected error: {type(error).__name__}: {error}",
+    )
+
+
+# The states a worker's message may leave behind when it ends on an error, all of which can fail.
+_FAILABLE = (TaskState.RUNNING, TaskState.APPROVED, TaskState.SUBMITTING)
+
+
+def _record_failure(*, task_id: int, message_id: str, reason: str) -> None:
+    """The task fails with `reason` if its row is still this message's and in a state its
+    worker left it in. A SUBMITTING task's click may have happened: it fails as an unknown
+    outcome and keeps its lock for a person to check. A QUEUED one was never claimed: the
+    reconciliation sweep publishes it again."""
     try:
         task = ApplicationTask.objects.filter(pk=task_id, celery_task_id=message_id).first()
-        if task is None or task.is_final:
+        if task is None or task.state not in _FAILABLE:
+            logger.warning(
+                "task %s: message %s ended on an error, the task %s: %s",
+                task_id,
+                message_id,
+                "is no longer its" if task is None else f"left {task.state}",
+                reason,
+            )
             return
         submitting = task.state == TaskState.SUBMITTING
-        reason = f"Gave up after its retries: {error}"
         if submitting:
             reason = f"{OUTCOME_UNKNOWN} ({reason})"
         task_fail(task=task, reason=reason, release=not submitting)
     except Exception:
-        logger.exception("task %s: could not record that its retries ran out", task_id)
+        logger.exception("task %s: could not record that it failed (%s)", task_id, reason)

@@ -6,7 +6,7 @@ import logging
 from billiard.exceptions import SoftTimeLimitExceeded
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from applications import selectors as application_selectors
 from applications import services as application_services
@@ -30,11 +30,21 @@ RETRY_ON_DATABASE_ERRORS = {
 
 
 class EngineTask(Task):
-    """A prepare or submit whose retries have run out records the failure at once, through the
-    one failure path, instead of leaving its row to the stale sweep."""
+    """A prepare or submit that ends on an error — its retries run out, or an error nothing
+    expected — records the failure at once, through the one failure path, instead of leaving its
+    row to the stale sweep."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
-        services.record_retries_exhausted(task_id=args[0], message_id=task_id, error=exc)
+        if not self.request.is_eager:
+            # The connection that failed the last retry is replaced, as before each task.
+            close_old_connections()
+        row_id = args[0] if args else kwargs["task_id"]
+        if isinstance(exc, self.autoretry_for) and self.request.retries >= self.max_retries:
+            services.record_retries_exhausted(
+                task_id=row_id, message_id=task_id, error=exc, retries=self.request.retries
+            )
+        else:
+            services.record_unexpected_error(task_id=row_id, message_id=task_id, error=exc)
 
 
 def _late_interrupt_ignored(name: str, task_id: int) -> str:
@@ -65,7 +75,9 @@ def prepare_application(self, task_id: int) -> str:
 )
 def submit_application(self, task_id: int) -> str:
     try:
-        return services.submit_application(task_id=task_id, message_id=self.request.id)
+        return services.submit_application(
+            task_id=task_id, message_id=self.request.id, retried=bool(self.request.retries)
+        )
     except SoftTimeLimitExceeded:
         return _late_interrupt_ignored("submit", task_id)
 

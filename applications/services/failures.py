@@ -15,6 +15,12 @@ from applications.services.preemption import (
 )
 from applications.services.transitions import WORKER_ACTOR, task_transition
 
+# Why a worker takes up again a task whose message it already had: the worker running it was
+# lost (the message redelivered), or the message was retried after a database error (a retry
+# is a delivery of the same message as far as the row can tell; the Celery task says which).
+REDELIVERED = "redelivered: the worker running it was lost"
+RETRIED = "retried after an error on its database connection"
+
 
 def attempt_limit_reached(attempt: int) -> bool:
     """Whether attempt number `attempt` (1 for the first) is past TASK_MAX_ATTEMPTS: a task

@@ -20,7 +20,12 @@ from django_fsm import ConcurrentTransition
 from applications import statements
 from applications.exceptions import DuplicateApplication, SubmitUnderWay, TaskLost
 from applications.models import ApplicationTask, TaskState
-from applications.services.failures import attempt_limit_reached, task_give_up
+from applications.services.failures import (
+    REDELIVERED,
+    RETRIED,
+    attempt_limit_reached,
+    task_give_up,
+)
 from applications.services.locks import application_claim
 from applications.services.preemption import announce_on_commit, announce_slot_freed
 from applications.services.transitions import (
@@ -30,9 +35,6 @@ from applications.services.transitions import (
 )
 
 logger = logging.getLogger(__name__)
-
-REDELIVERED = "redelivered: the worker running it was lost"
-RETRIED = "retried after an error on its database connection"
 
 
 def _is_current(task: ApplicationTask | None, message_id: str) -> bool:

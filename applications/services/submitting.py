@@ -26,7 +26,7 @@ from django_fsm import ConcurrentTransition
 from applications import statements
 from applications.exceptions import TaskLost
 from applications.models import ApplicationTask, TaskState
-from applications.services.failures import attempt_limit_reached, task_give_up
+from applications.services.failures import RETRIED, attempt_limit_reached, task_give_up
 from applications.services.locks import application_held_by, application_mark_applied_for
 from applications.services.preemption import announce_submit_ended
 from applications.services.transitions import (
@@ -57,12 +57,15 @@ class SubmitClaim:
     next: SubmitNext
 
 
-def task_claim_submit(*, task_id: int, message_id: str) -> SubmitClaim | None:
+def task_claim_submit(
+    *, task_id: int, message_id: str, retried: bool = False
+) -> SubmitClaim | None:
     """Check a submit message against its row, and say what comes next; None when the message
     is to be dropped (superseded, or the task is no longer on its way to the click). An approved
     task whose user has a session free goes to SUBMITTING at once; of two deliveries of one
     message only one starts. A task found SUBMITTING again counts another submit attempt (an
-    event row), and fails past TASK_MAX_ATTEMPTS."""
+    event row, which says when the message is `retried` after a database error), and fails past
+    TASK_MAX_ATTEMPTS."""
     task = statements.read_for_submit_claim(task_id)
     if task is None or not message_id or task.celery_task_id != message_id:
         logger.info("dropped a superseded submit message %s for task %s", message_id, task_id)
@@ -79,12 +82,12 @@ def task_claim_submit(*, task_id: int, message_id: str) -> SubmitClaim | None:
             return None
         return SubmitClaim(task=task, next=SubmitNext.CLICK)
     if task.state == TaskState.SUBMITTING:
-        return _claim_submit_again(task_id=task_id, message_id=message_id)
+        return _claim_submit_again(task_id=task_id, message_id=message_id, retried=retried)
     logger.info("dropped a submit message for task %s, now %s", task_id, task.state)
     return None
 
 
-def _claim_submit_again(*, task_id: int, message_id: str) -> SubmitClaim | None:
+def _claim_submit_again(*, task_id: int, message_id: str, retried: bool) -> SubmitClaim | None:
     """A submit message for a task already SUBMITTING: another attempt, an event of its own."""
     with transaction.atomic():
         task = statements.read_locked(task_id)
@@ -104,7 +107,8 @@ def _claim_submit_again(*, task_id: int, message_id: str) -> SubmitClaim | None:
             submit_attempts=attempt, heartbeat_at=timezone.now()
         )
         task.submit_attempts = attempt
-        _submit_event(task, f"submit attempt {attempt}: the site is asked before any click")
+        why = f" ({RETRIED})" if retried else ""
+        _submit_event(task, f"submit attempt {attempt}{why}: the site is asked before any click")
     return SubmitClaim(task=task, next=SubmitNext.CHECK_SITE)
 
 

@@ -5,6 +5,7 @@ kill), Ctrl-C on a worker in a terminal (SIGINT to its whole process group, pool
 included), and Ctrl-C on `make demo` (honcho sends SIGTERM to each process's group and SIGKILL
 five seconds later)."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -215,27 +217,29 @@ def test_ctrl_c_on_honcho_pauses_a_workers_task_before_it_is_killed(
 # In-process: the worker's services against the real database and Redis, no worker needed.
 
 
-@pytest.fixture
-def stop_signal_in(db):
-    """Send this process the pool's stop signal after a delay, as a stopping worker's main
-    process would; outside a task the signal is ignored, as in a pool process."""
+@contextlib.contextmanager
+def stop_signals_sent() -> Iterator[None]:
+    """Send this process the pool's stop signal every 0.1 s, as a stopping worker's main process
+    would (once) at any moment; outside a task it is ignored, as in a pool process."""
     previous = signal.getsignal(STOP_SIGNAL)
     listen_for_stop()
-    timers: list[threading.Timer] = []
+    done = threading.Event()
 
-    def send(seconds: float) -> None:
-        timers.append(threading.Timer(seconds, os.kill, (os.getpid(), STOP_SIGNAL)))
-        timers[-1].start()
+    def send() -> None:
+        while not done.wait(0.1):
+            os.kill(os.getpid(), STOP_SIGNAL)
 
-    yield send
-    for timer in timers:
-        timer.join()
-    signal.signal(STOP_SIGNAL, previous)
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        yield
+    finally:
+        done.set()
+        sender.join()
+        signal.signal(STOP_SIGNAL, previous)
 
 
-def test_a_paused_task_waiting_for_its_users_submit_pauses_again_when_its_worker_stops(
-    owner, stop_signal_in
-):
+def test_a_paused_task_waiting_for_its_users_submit_pauses_again_when_its_worker_stops(owner):
     approved, waiting = queue_tasks(owner, urls("stop-wait", 2), simulate=INSTANT)
     assert prepare_application(task_id=approved.pk, message_id=approved.celery_task_id)
     task_transition(task=ApplicationTask.objects.get(pk=approved.pk), transition="approve")
@@ -243,10 +247,10 @@ def test_a_paused_task_waiting_for_its_users_submit_pauses_again_when_its_worker
     ApplicationTask.objects.filter(pk=waiting.pk).update(
         celery_task_id="message-1", yield_to=[approved.pk]
     )
-    stop_signal_in(0.3)
 
     started = time.monotonic()
-    assert prepare_application(task_id=waiting.pk, message_id="message-1") == "paused"
+    with stop_signals_sent():
+        assert prepare_application(task_id=waiting.pk, message_id="message-1") == "paused"
 
     assert time.monotonic() - started < 5
     waiting = ApplicationTask.objects.get(pk=waiting.pk)
