@@ -210,8 +210,9 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         self.attempts += 1
         self.started_at = now
         self.heartbeat_at = now
-        # Whatever it yielded to before is behind it now.
-        self.yield_to = []
+        if self.yield_to:
+            # Whatever it yielded to before is behind it now.
+            self.yield_to = []
 
     @transition(field=state, source=TaskState.RUNNING, target=TaskState.QUEUED)
     def requeue(self, *, boost: bool = False, yield_to: list[int] | None = None) -> None:

@@ -28,6 +28,7 @@ from approvals.exceptions import ApprovalClosed, ApprovalExpired, ApprovalNotFou
 from approvals.models import ApprovalRequest, ApprovalStatus, token_hash
 from config import dispatch
 from core import rows
+from jobs.models import JobPosting
 
 logger = logging.getLogger(__name__)
 
@@ -145,11 +146,10 @@ def _locked(found: list[ApprovalRequest]) -> ApprovalRequest:
     if not found:
         raise ApprovalNotFound("No approval request matches this link or id.")
     approval = found[0]
-    task = (
-        ApplicationTask.objects.select_for_update(of=("self",))
-        .select_related("job")
-        .get(pk=approval.task_id)
-    )
+    # Two plain reads rather than one ORM join: this runs inside every approval, and building
+    # the ORM's query costs more than the second round trip.
+    task = rows.get(ApplicationTask, approval.task_id, lock=True)
+    ApplicationTask.job.field.set_cached_value(task, rows.get(JobPosting, task.job_id))
     # Cached as the request's task without assigning it (an assignment would be written).
     ApprovalRequest.task.field.set_cached_value(approval, task)
     return approval

@@ -12,6 +12,7 @@ from django.conf import settings
 from applications.exceptions import SubmitUnderWay, TaskLost
 from applications.models import ApplicationTask, TaskState
 from applications.services.failures import task_fail
+from applications.services.heartbeat import task_heartbeat_while_clicking
 from applications.services.preemption import (
     PAUSED_FOR_APPROVED_WORK,
     PAUSED_FOR_STOP,
@@ -24,7 +25,6 @@ from applications.services.preparing import task_claim_prepare, task_note_step, 
 from applications.services.submitting import (
     SubmitNext,
     task_claim_submit,
-    task_heartbeat_while_clicking,
     task_mark_submitted,
     task_start_submit,
     task_submit_interrupted,

@@ -10,6 +10,7 @@
 - `preparing`: a worker claims a prepare message, records steps, stops at PENDING_APPROVAL.
 - `preemption`: pause requests, yielding, the grace and the revoke, the wake-ups.
 - `submitting`: a worker claims a submit message and makes the final click, at most once.
+- `heartbeat`: a submit's heartbeat while its click runs.
 - `failures`: the one failure path and the one attempt limit.
 - `sweeps`: the beat's recovery of stale tasks and lost messages.
 - `applicants`: a user with a profile and a token.

@@ -11,15 +11,12 @@ is asked first (DESIGN.md, "Duplicate protection", point 5).
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import logging
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
@@ -124,34 +121,6 @@ def task_start_submit(*, task: ApplicationTask) -> ApplicationTask:
     except ConcurrentTransition as error:
         raise TaskLost(f"Task {task.pk} is no longer approved under this message.") from error
     return task
-
-
-@contextlib.contextmanager
-def task_heartbeat_while_clicking(task: ApplicationTask) -> Iterator[None]:
-    """Refresh the heartbeat of a SUBMITTING task every HEARTBEAT_SECONDS while the click runs
-    (on a thread of its own, with its own database connection, guarded by the message id), so
-    that the stale sweep never re-publishes a submit that is still clicking."""
-    done = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not done.wait(settings.HEARTBEAT_SECONDS):
-                if not statements.write_heartbeat(
-                    task, state=TaskState.SUBMITTING, now=timezone.now()
-                ):
-                    return
-        except Exception:
-            logger.exception("task %s: the heartbeat during the click failed", task.pk)
-        finally:
-            connections.close_all()
-
-    beating = threading.Thread(target=beat, name=f"heartbeat-{task.pk}", daemon=True)
-    beating.start()
-    try:
-        yield
-    finally:
-        done.set()
-        beating.join()
 
 
 def task_mark_submitted(*, task: ApplicationTask) -> ApplicationTask:
