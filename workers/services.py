@@ -10,8 +10,8 @@ from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from applications.exceptions import SubmitUnderWay, TaskLost
-from applications.models import ApplicationTask, TaskState
-from applications.services.failures import task_fail
+from applications.models import ApplicationTask
+from applications.services.failures import OUTCOME_UNKNOWN, task_fail, task_fail_after_error
 from applications.services.heartbeat import task_heartbeat_while_clicking
 from applications.services.preemption import (
     PAUSED_FOR_APPROVED_WORK,
@@ -42,11 +42,6 @@ logger = logging.getLogger(__name__)
 
 # Longest a paused task waits for its user's submit before it resumes regardless.
 RESUME_WAIT_SECONDS = 60.0
-
-OUTCOME_UNKNOWN = (
-    "Submission outcome unknown: the site could not tell whether the application was "
-    "received. Check it on the job site."
-)
 
 
 def prepare_application(*, task_id: int, message_id: str, retried: bool = False) -> str:
@@ -210,29 +205,14 @@ def record_unexpected_error(*, task_id: int, message_id: str, error: BaseExcepti
     )
 
 
-# The states a worker's message may leave behind when it ends on an error, all of which can fail.
-_FAILABLE = (TaskState.RUNNING, TaskState.APPROVED, TaskState.SUBMITTING)
-
-
 def _record_failure(*, task_id: int, message_id: str, reason: str) -> None:
-    """The task fails with `reason` if its row is still this message's and in a state its
-    worker left it in. A SUBMITTING task's click may have happened: it fails as an unknown
-    outcome and keeps its lock for a person to check. A QUEUED one was never claimed: the
-    reconciliation sweep publishes it again."""
     try:
-        task = ApplicationTask.objects.filter(pk=task_id, celery_task_id=message_id).first()
-        if task is None or task.state not in _FAILABLE:
+        if task_fail_after_error(task_id=task_id, message_id=message_id, reason=reason) is None:
             logger.warning(
-                "task %s: message %s ended on an error, the task %s: %s",
+                "task %s: message %s ended on an error; the task was no longer its to fail: %s",
                 task_id,
                 message_id,
-                "is no longer its" if task is None else f"left {task.state}",
                 reason,
             )
-            return
-        submitting = task.state == TaskState.SUBMITTING
-        if submitting:
-            reason = f"{OUTCOME_UNKNOWN} ({reason})"
-        task_fail(task=task, reason=reason, release=not submitting)
     except Exception:
         logger.exception("task %s: could not record that it failed (%s)", task_id, reason)

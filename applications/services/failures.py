@@ -21,6 +21,14 @@ from applications.services.transitions import WORKER_ACTOR, task_transition
 REDELIVERED = "redelivered: the worker running it was lost"
 RETRIED = "retried after an error on its database connection"
 
+# A submit whose click may or may not have reached the site, and the site cannot tell.
+OUTCOME_UNKNOWN = (
+    "Submission outcome unknown: the site could not tell whether the application was "
+    "received. Check it on the job site."
+)
+# The states a worker's message may leave a task in when it ends on an error.
+_LEFT_BY_A_WORKER = (TaskState.RUNNING, TaskState.APPROVED, TaskState.SUBMITTING)
+
 
 def attempt_limit_reached(attempt: int) -> bool:
     """Whether attempt number `attempt` (1 for the first) is past TASK_MAX_ATTEMPTS: a task
@@ -66,3 +74,19 @@ def task_give_up(
     return task_fail(
         task=task, reason=f"Gave up after {attempts} attempts: {why}.", actor=actor, release=release
     )
+
+
+def task_fail_after_error(*, task_id: int, message_id: str, reason: str) -> ApplicationTask | None:
+    """A worker's message ended on an error (its retries ran out, or nothing expected it): the
+    task fails now if its row is still this message's and in a state a worker leaves it in,
+    instead of waiting for the stale sweep. A SUBMITTING task's click may have happened: it
+    fails as an unknown outcome and keeps its lock for a person to check. Returns the failed
+    task, or None when it was left alone (a QUEUED one was never claimed: the reconciliation
+    sweep publishes it again)."""
+    task = ApplicationTask.objects.filter(pk=task_id, celery_task_id=message_id).first()
+    if task is None or task.state not in _LEFT_BY_A_WORKER:
+        return None
+    submitting = task.state == TaskState.SUBMITTING
+    if submitting:
+        reason = f"{OUTCOME_UNKNOWN} ({reason})"
+    return task_fail(task=task, reason=reason, release=not submitting)
