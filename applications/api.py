@@ -60,8 +60,8 @@ class CheckpointOutput(serializers.Serializer):
 
     @staticmethod
     def shape(checkpoint: dict[str, Any]) -> dict[str, Any]:
-        # The resume data only: the engine keeps its own bookkeeping in the checkpoint too
-        # (what a pause yields to, submit attempts), which is not the user's to read.
+        # The resume data only: whatever else a checkpoint carries (a driver's own options,
+        # keys written by older versions) is not the user's to read.
         return {
             "steps_done": list(checkpoint.get("steps_done", [])),
             "values": dict(checkpoint.get("values", {})),
