@@ -18,6 +18,7 @@ base="http://127.0.0.1:${WEB_PORT}"
 cat <<MSG
 
 Applyline is starting (Ctrl-C stops everything):
+  Home           ${base}/
   API            ${base}/api/runs/
   API docs       ${base}/api/docs/
   Admin          ${base}/admin/
