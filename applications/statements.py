@@ -296,9 +296,12 @@ def write_transition(
     )
     writes = [event, *alongside]
     clauses = [f"changed AS ({update} RETURNING 1)"]
-    selects, written = [], {}
+    selects, written, inserted = [], {}, {}
     for number, write in enumerate(writes):
-        clause, select, values, written[number] = _along(f"write{number}", write)
+        name = f"write{number}"
+        clause, select, values, written[number] = _along(name, write, inserted)
+        if isinstance(write, Model):
+            inserted[id(write)] = name
         clauses.append(clause)
         selects.append(select)
         parameters.extend(values)
@@ -310,13 +313,21 @@ def write_transition(
     rows.stored(task, changes)
     for write, result, change in zip(writes, results, written.values(), strict=True):
         _tell_outcome(write, result, change)
+    for write in writes:
+        if isinstance(write, Model):
+            for field, parent in _new_parents(write, inserted):
+                setattr(write, field.attname, parent.pk)
     return True
 
 
-def _along(name: str, write: Along) -> tuple[str, str, list[Any], dict | None]:
+def _along(
+    name: str, write: Along, inserted: dict[int, str]
+) -> tuple[str, str, list[Any], dict | None]:
     """A write alongside a transition: its CTE (named `name`, made only when the task's UPDATE,
     `changed`, matched), the SELECT of its outcome, its parameters, and the changes a
-    ConditionalUpdate will have stored."""
+    ConditionalUpdate will have stored. A new row whose foreign key points to a row inserted
+    earlier in the same statement (an approval link to its new request; `inserted` names their
+    CTEs) takes that row's id from its CTE."""
     if isinstance(write, rows.ConditionalUpdate):
         sql, values, changes = rows.conditional_update(write.instance, where=write.where)
         clause = f"{name} AS ({sql} AND EXISTS (SELECT FROM changed) RETURNING 1)"
@@ -329,12 +340,32 @@ def _along(name: str, write: Along) -> tuple[str, str, list[Any], dict | None]:
         select = f"(SELECT json_agg(json_build_array(id, celery_task_id, priority)) FROM {name})"
         return sql, select, values, None
     columns, values = rows.insert_columns(write)
-    placeholders = ", ".join(["%s"] * len(values))
+    placeholders = ["%s"] * len(values)
+    parents = {
+        field.attname: inserted[id(parent)] for field, parent in _new_parents(write, inserted)
+    }
+    names = [field.attname for field in write._meta.concrete_fields if not field.primary_key]
+    for position in reversed(range(len(names))):
+        if names[position] in parents:
+            placeholders[position] = f"(SELECT id FROM {parents[names[position]]})"
+            del values[position]
+    placeholders = ", ".join(placeholders)
     clause = (
         f"{name} AS (INSERT INTO {rows.quote(write._meta.db_table)} ({columns}) "
         f"SELECT {placeholders} FROM changed RETURNING id)"
     )
     return clause, f"(SELECT id FROM {name})", values, None
+
+
+def _new_parents(write: Model, inserted: dict[int, str]) -> list[tuple[Any, Model]]:
+    """The foreign keys of a new row that point to rows inserted in the same statement."""
+    found = []
+    for field in write._meta.concrete_fields:
+        if field.is_relation and field.is_cached(write):
+            parent = field.get_cached_value(write)
+            if parent is not None and id(parent) in inserted:
+                found.append((field, parent))
+    return found
 
 
 def _tell_outcome(write: Along, result: Any, changes: dict | None) -> None:

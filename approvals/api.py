@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from approvals import selectors, services
 from approvals.models import ApprovalRequest, ApprovalStatus
+from approvals.services.audit import Via
 from config.filters import query_filters
 
 
@@ -67,35 +68,55 @@ class ApprovalListApi(ListAPIView):
 
 
 DECISION_ERRORS = {
+    403: "You are not one of this request's approvers.",
     409: "The approval was decided already, or is being decided at the same moment.",
     410: "The approval expired before this decision: the application was not submitted.",
 }
 
 
+class DecisionInput(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
 class ApprovalDecideApi(APIView):
-    """POST /api/approvals/{id}/approve/ and /reject/, for the signed-in owner."""
+    """POST /api/approvals/{id}/approve/ and /reject/, for the signed-in applicant or another
+    of the request's approvers."""
 
     error_responses = DECISION_ERRORS
 
     approve = True
 
-    @extend_schema(request=None, responses=DecisionOutput)
+    @extend_schema(request=DecisionInput, responses=DecisionOutput)
     def post(self, request: Request, approval_id: int) -> Response:
+        given = DecisionInput(data=request.data)
+        given.is_valid(raise_exception=True)
         approval = services.approval_decide(
-            approval_id=approval_id, user=request.user, approve=self.approve
+            approval_id=approval_id,
+            user=request.user,
+            approve=self.approve,
+            comment=given.validated_data["comment"],
+            via=Via.of(request),
         )
         return Response(DecisionOutput(approval).data)
 
 
 class ApprovalTokenDecideApi(APIView):
-    """POST /api/approvals/by-token/{token}/approve/ and /reject/: the link is the credential."""
+    """POST /api/approvals/by-token/{token}/approve/ and /reject/: the link is the credential,
+    and says which approver decides."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     error_responses = DECISION_ERRORS
     approve = True
 
-    @extend_schema(request=None, responses=DecisionOutput)
+    @extend_schema(request=DecisionInput, responses=DecisionOutput)
     def post(self, request: Request, token: str) -> Response:
-        approval = services.approval_decide_by_token(token=token, approve=self.approve)
+        given = DecisionInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        approval = services.approval_decide_by_token(
+            token=token,
+            approve=self.approve,
+            comment=given.validated_data["comment"],
+            via=Via.of(request),
+        )
         return Response(DecisionOutput(approval).data)

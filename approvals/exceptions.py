@@ -19,3 +19,17 @@ class ApprovalNotFound(ApplicationError):
 
     code = "not_found"
     status_code = status.HTTP_404_NOT_FOUND
+
+
+class PolicyInvalid(ApplicationError):
+    """A policy or an auto-approve rule that cannot work as given."""
+
+    code = "invalid"
+    status_code = status.HTTP_400_BAD_REQUEST
+
+
+class NotAnApprover(ApplicationError):
+    """The person deciding is not one of the request's approvers."""
+
+    code = "not_an_approver"
+    status_code = status.HTTP_403_FORBIDDEN

@@ -31,7 +31,7 @@ PREPARE_TASK = "workers.prepare_application"
 SUBMIT_TASK = "workers.submit_application"
 PUBLISH_TASK = "workers.publish_prepare_messages"
 SWEEP_STALE_TASK = "workers.sweep_stale_tasks"
-SWEEP_APPROVALS_TASK = "workers.sweep_expired_approvals"
+SWEEP_APPROVALS_TASK = "workers.sweep_approvals"
 RECONCILE_TASK = "workers.reconcile_queued_tasks"
 
 # Where each task goes when it is sent without a queue (CELERY_TASK_ROUTES).
@@ -60,7 +60,7 @@ def beat_schedule(*, stale_seconds: int, approvals_seconds: int, reconcile_secon
     """The sweeps beat runs, and how often (CELERY_BEAT_SCHEDULE)."""
     return {
         "recover-stale-tasks": {"task": SWEEP_STALE_TASK, "schedule": stale_seconds},
-        "expire-approvals": {"task": SWEEP_APPROVALS_TASK, "schedule": approvals_seconds},
+        "approval-deadlines": {"task": SWEEP_APPROVALS_TASK, "schedule": approvals_seconds},
         "reconcile-queue": {"task": RECONCILE_TASK, "schedule": reconcile_seconds},
     }
 

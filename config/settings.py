@@ -268,6 +268,11 @@ RESERVE_SLOTS = env_int("RESERVE_SLOTS", 1)
 # How long a paused task has to reach its next step boundary before it is revoked.
 PREEMPT_GRACE_SECONDS = env_float("PREEMPT_GRACE_SECONDS", 5.0)
 APPROVAL_TTL_SECONDS = env_int("APPROVAL_TTL_SECONDS", 20 * 60)
+# The Fernet key that seals approval-link tokens at rest (so that a reminder can carry the same
+# link); derived from SECRET_KEY when empty. Rotating either kills the links already sent.
+APPROVAL_LINK_KEY = env_str("APPROVAL_LINK_KEY", "")
+# The address in every link sent (e-mail, webhooks, Slack, push): scheme, host and port.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The driver that fills and submits applications (workers/drivers.py).
 APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDriver")
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")

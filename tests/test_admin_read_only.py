@@ -33,7 +33,7 @@ def approval(owner) -> ApprovalRequest:
     task_transition(task=task, transition="claim", actor="test")
     application_claim(user=owner, job=task.job, task=task)
     task_transition(task=task, transition="prepared", actor="test")
-    approval, _ = approval_create(task=task)
+    approval = approval_create(task=task).approval
     return approval
 
 

@@ -17,7 +17,7 @@ def owners_rows(owner):
     task = TaskFactory(run=run, job=JobPostingFactory(company="ownerco"))
     task_transition(task=task, transition="claim", actor="test")
     task_transition(task=task, transition="prepared", actor="test")
-    approval, _ = approval_create(task=task)
+    approval = approval_create(task=task).approval
     application = ApplicationFactory(user=owner, job=task.job)
     return {"run": run, "task": task, "approval": approval, "application": application}
 

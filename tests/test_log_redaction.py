@@ -34,7 +34,8 @@ def pending(owner) -> tuple[ApprovalRequest, str]:
     task = run_create(user=owner, job_urls=["https://jobs.lever.co/acme/1234-abcd"]).tasks[0]
     task_transition(task=task, transition="claim", actor="test")
     task_transition(task=task, transition="prepared", actor="test")
-    return approval_create(task=task)
+    opening = approval_create(task=task)
+    return opening.approval, opening.applicant_token
 
 
 def post_and_log(path: str, caplog) -> tuple[int, str]:

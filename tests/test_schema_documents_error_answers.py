@@ -23,10 +23,12 @@ EXPECTED = {
     ("/api/applications/{application_id}/", "get"): SIGNED_IN | {"404"},
     ("/api/jobs/{job_id}/apply/", "post"): SIGNED_IN | {"403", "404", "409"},
     ("/api/approvals/", "get"): SIGNED_IN | {"400", "404"},
-    ("/api/approvals/{approval_id}/approve/", "post"): SIGNED_IN | {"403", "404", "409", "410"},
-    ("/api/approvals/{approval_id}/reject/", "post"): SIGNED_IN | {"403", "404", "409", "410"},
-    ("/api/approvals/by-token/{token}/approve/", "post"): {"404", "409", "410"},
-    ("/api/approvals/by-token/{token}/reject/", "post"): {"404", "409", "410"},
+    ("/api/approvals/{approval_id}/approve/", "post"): WITH_BODY | {"404", "409", "410"},
+    ("/api/approvals/{approval_id}/reject/", "post"): WITH_BODY | {"404", "409", "410"},
+    ("/api/approvals/by-token/{token}/approve/", "post"): WITH_BODY - SIGNED_IN
+    | {"404", "409", "410"},
+    ("/api/approvals/by-token/{token}/reject/", "post"): WITH_BODY - SIGNED_IN
+    | {"404", "409", "410"},
 }
 
 

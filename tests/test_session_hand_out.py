@@ -91,10 +91,10 @@ def test_a_prepared_task_gives_its_session_to_the_next_waiting_task_in_the_same_
     running = TaskFactory(state=TaskState.RUNNING, celery_task_id="message-1")
     older = TaskFactory(run=running.run)
     boosted = TaskFactory(run=running.run, priority=TaskPriority.BOOSTED)
-    approval, _ = approval_new(task=running)
+    opening = approval_new(task=running)
 
     with CaptureQueriesContext(connection) as queries:
-        task_mark_prepared(task=running, approval=approval)
+        task_mark_prepared(task=running, records=opening.records)
 
     assert len(queries) == 1
     boosted.refresh_from_db()
@@ -102,7 +102,7 @@ def test_a_prepared_task_gives_its_session_to_the_next_waiting_task_in_the_same_
     assert boosted.celery_task_id != WAITING  # priority first, then age
     assert older.celery_task_id == WAITING
     assert ApplicationTask.objects.get(pk=running.pk).state == TaskState.PENDING_APPROVAL
-    assert ApprovalRequest.objects.get(task_id=running.pk).pk == approval.pk
+    assert ApprovalRequest.objects.get(task_id=running.pk).pk == opening.approval.pk
 
 
 @pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_a_prepared_task_leaves_the_next_waiting_when_another_session_is_in_use(
     waiting = TaskFactory(run=running.run)
     settings.MAX_SESSIONS_PER_USER = 1
 
-    task_mark_prepared(task=running, approval=approval_new(task=running)[0])
+    task_mark_prepared(task=running, records=approval_new(task=running).records)
 
     waiting.refresh_from_db()
     assert waiting.celery_task_id == WAITING
@@ -151,7 +151,7 @@ def test_a_boosted_waiting_task_goes_next_without_a_message_of_its_own(owner):
     assert boosted.priority == TaskPriority.BOOSTED
     assert boosted.celery_task_id == WAITING  # the user's session is still taken
     first = ApplicationTask.objects.get(pk=tasks[0].pk)
-    task_mark_prepared(task=claimed(first), approval=approval_new(task=first)[0])
+    task_mark_prepared(task=claimed(first), records=approval_new(task=first).records)
     assert published(owner) == [tasks[2].pk]
 
 

@@ -96,8 +96,12 @@ def sweep_stale_tasks() -> dict[str, int]:
 
 
 @shared_task(name=dispatch.SWEEP_APPROVALS_TASK)
-def sweep_expired_approvals() -> int:
-    return approval_services.approvals_expire_due()
+def sweep_approvals() -> dict[str, int]:
+    """Deadlines (each request's timeout action) and reminders, once each."""
+    return {
+        "timed_out": approval_services.approvals_time_out_due(),
+        "reminded": approval_services.approvals_remind_due(),
+    }
 
 
 @shared_task(name=dispatch.RECONCILE_TASK)

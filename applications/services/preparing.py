@@ -141,13 +141,14 @@ def task_record_step(
     return yield_to if pause_requested else None
 
 
-def task_mark_prepared(*, task: ApplicationTask, approval: Model) -> ApplicationTask:
+def task_mark_prepared(*, task: ApplicationTask, records: list[Model]) -> ApplicationTask:
     """Every step done: RUNNING → PENDING_APPROVAL while the row is still this worker's, with
-    its approval request (built by the approvals app) inserted and the user's next waiting task
-    given the session back, in the same statement."""
+    its approval request and the rows that go with it (built by the approvals app: its links,
+    its audit row) inserted and the user's next waiting task given the session back, in the
+    same statement."""
     next_task = statements.HandOut(user_id=task.user_id, leaving=task.pk)
     try:
-        task_transition_as_worker(task, "prepared", along=[approval, next_task])
+        task_transition_as_worker(task, "prepared", along=[*records, next_task])
     except ConcurrentTransition as error:
         raise TaskLost(
             f"Task {task.pk} is no longer running under message {task.celery_task_id}."

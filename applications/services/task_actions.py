@@ -12,6 +12,7 @@ from applications.services.locks import application_release
 from applications.services.preemption import announce_on_commit, announce_submit_ended
 from applications.services.queueing import task_requeue
 from applications.services.transitions import task_record_event, task_transition
+from applications.signals import task_cancelled
 from config import dispatch
 
 
@@ -21,6 +22,7 @@ def task_cancel(*, task: ApplicationTask, actor: str, reason: str = "") -> Appli
     with transaction.atomic():
         task_transition(task=task, transition="cancel", actor=actor, reason=reason)
         application_release(task=task)
+        task_cancelled.send(sender=ApplicationTask, task=task, actor=actor, reason=reason)
         if was_approved:
             # A paused task of the user waits for this approved one to be over.
             announce_on_commit(announce_submit_ended, task.user_id)

@@ -1,0 +1,33 @@
+"""The approvals domain's rows, one module per kind:
+
+- requests: ApprovalRequest (its state machine), ApprovalLink (one link per approver, the
+  token stored as a hash) and ApprovalDecision (one per approver);
+- policies: ApprovalPolicy, who approves and what a timeout does (a user's defaults, or a run's);
+- audit: AuditEntry, the append-only log of everything that happened to a request.
+"""
+
+from approvals.models.audit import AuditAction, AuditEntry, AuditQuerySet
+from approvals.models.policies import ApprovalPolicy, NotifyChannel, TimeoutAction
+from approvals.models.requests import (
+    OPEN_STATUSES,
+    ApprovalDecision,
+    ApprovalLink,
+    ApprovalRequest,
+    ApprovalStatus,
+    token_hash,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "ApprovalDecision",
+    "ApprovalLink",
+    "ApprovalPolicy",
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "AuditAction",
+    "AuditEntry",
+    "AuditQuerySet",
+    "NotifyChannel",
+    "TimeoutAction",
+    "token_hash",
+]

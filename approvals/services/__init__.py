@@ -1,0 +1,33 @@
+"""Writes of the approvals domain, one module per job:
+
+- `opening`: a prepared task's request, under the policy in force, with one link per approver.
+- `deciding`: an approver's decision, by link or signed in; the quorum.
+- `closing`: a request's end written with its task's transition (the submit published).
+- `timeouts`: the deadline's action (approve, reject, escalate) and the reminder, by the sweeps.
+- `cancelling`: a cancelled task's request.
+- `policies`: a user's and a run's approval policy, checked, and the copy a request keeps.
+- `rules`: auto-approve rules.
+- `notifying`: telling approvers (e-mail, webhooks, Slack, Apprise, in the app).
+- `audit`: the append-only log's rows.
+- `tokens`: link tokens, hashed and sealed.
+"""
+
+from approvals.services.deciding import approval_decide, approval_decide_by_token, link_by_token
+from approvals.services.opening import Opening, approval_create, approval_new, approval_request_open
+from approvals.services.policies import policy_get, policy_in_force, policy_save
+from approvals.services.timeouts import approvals_remind_due, approvals_time_out_due
+
+__all__ = [
+    "Opening",
+    "approval_create",
+    "approval_decide",
+    "approval_decide_by_token",
+    "approval_new",
+    "approval_request_open",
+    "approvals_remind_due",
+    "approvals_time_out_due",
+    "link_by_token",
+    "policy_get",
+    "policy_in_force",
+    "policy_save",
+]

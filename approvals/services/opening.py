@@ -1,0 +1,115 @@
+"""A prepared task's approval request: made under the policy in force (copied onto it), with one
+link per approver and its audit row, in the statement that makes the task PENDING_APPROVAL; then
+the approvers are told, or an auto-approve rule decides at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from applications.models import ApplicationTask
+from applications.services.preparing import task_mark_prepared
+from approvals.models import ApprovalLink, ApprovalRequest, AuditAction
+from approvals.services import notifying
+from approvals.services.audit import SYSTEM_ACTOR, audit_entry
+from approvals.services.policies import policy_in_force
+from approvals.services.tokens import token_hash, token_new, token_seal
+
+# The reminder goes out when this share of the time is left.
+REMIND_AT_SHARE_LEFT = 0.2
+
+
+@dataclass
+class Opening:
+    """A request about to be made, with everything written with it: its links (and their
+    tokens, in clear only here, in memory) and its audit row."""
+
+    approval: ApprovalRequest
+    links: list[tuple[ApprovalLink, str]] = field(default_factory=list)
+    records: list[Model] = field(default_factory=list)
+
+    @property
+    def applicant_token(self) -> str | None:
+        """The applicant's own link token, when the applicant may approve."""
+        user_id = self.approval.user_id
+        return next((token for link, token in self.links if link.user_id == user_id), None)
+
+
+def approval_new(task: ApplicationTask) -> Opening:
+    """The approval request of a task, not yet saved, under the policy in force for its run."""
+    policy = policy_in_force(user_id=task.user_id, run_id=task.run_id)
+    now = timezone.now()
+    ttl = timedelta(seconds=policy["ttl_seconds"])
+    approval = ApprovalRequest(
+        task=task,
+        user_id=task.user_id,
+        policy=policy,
+        expires_at=now + ttl,
+        remind_at=now + ttl * (1 - REMIND_AT_SHARE_LEFT),
+    )
+    opening = Opening(approval=approval, records=[approval])
+    for approver in policy["approvers"]:
+        opening.links.append(link_new(approval, approver, escalation=False))
+    opening.records += [link for link, _ in opening.links]
+    opening.records.append(
+        audit_entry(
+            approval,
+            AuditAction.CREATED,
+            actor=SYSTEM_ACTOR,
+            new_status=approval.status,
+            data={"policy": policy["source"], "approvers": len(opening.links)},
+        )
+    )
+    return opening
+
+
+def link_new(
+    approval: ApprovalRequest, approver: dict[str, Any], *, escalation: bool
+) -> tuple[ApprovalLink, str]:
+    token = token_new()
+    link = ApprovalLink(
+        request=approval,
+        user_id=approver["user_id"],
+        email=approver["email"] or "",
+        label=approver["label"],
+        token_hash=token_hash(token),
+        sealed_token=token_seal(token),
+        escalation=escalation,
+    )
+    return link, token
+
+
+def approval_request_open(*, task: ApplicationTask) -> Opening:
+    """A running task whose every step is done: RUNNING → PENDING_APPROVAL with its approval
+    request, links and audit row, in one statement; then, on commit, the approvers are told
+    (or the user's auto-approve rule approves). Raises TaskLost when the row is no longer the
+    worker's."""
+    opening = approval_new(task)
+    with transaction.atomic():
+        task_mark_prepared(task=task, records=opening.records)
+        _after_opening(opening)
+    return opening
+
+
+def approval_create(*, task: ApplicationTask) -> Opening:
+    """The approval request of a task that is already PENDING_APPROVAL, saved."""
+    opening = approval_new(task)
+    with transaction.atomic():
+        # In order: the links and the audit row take the id of the request saved before them.
+        for record in opening.records:
+            record.save()
+        _after_opening(opening)
+    return opening
+
+
+def _after_opening(opening: Opening) -> None:
+    from approvals.services.rules import rule_apply
+
+    if rule_apply(opening.approval):
+        return
+    notifying.notify_requested(opening)

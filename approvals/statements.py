@@ -1,0 +1,44 @@
+"""The approvals domain's hand-written SQL, one function per statement, each naming the test
+that pins its statement count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from approvals.models import ApprovalPolicy
+from core import rows
+
+
+def read_policy_in_force(*, user_id: int, run_id: int | None) -> tuple[Any, ApprovalPolicy | None]:
+    """The applicant (username, e-mail) and the policy in force for their run — the run's, else
+    their defaults, else none — in one read: it runs in every prepare. Pinned by
+    test_steps_of_milliseconds_are_written_with_pending_approval."""
+    user_model = get_user_model()
+    policy_table = rows.quote(ApprovalPolicy._meta.db_table)
+    columns = [field.column for field in ApprovalPolicy._meta.concrete_fields]
+    selected = ", ".join(f"p.{rows.quote(column)}" for column in columns)
+    sql = (
+        f"SELECT u.username, u.email, {selected} FROM {rows.quote(user_model._meta.db_table)} u "
+        f"LEFT JOIN LATERAL (SELECT * FROM {policy_table} WHERE user_id = u.id "
+        "AND (run_id = %s OR run_id IS NULL) ORDER BY run_id NULLS LAST LIMIT 1) p ON true "
+        "WHERE u.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run_id, user_id])
+        row = cursor.fetchone()
+    applicant = user_model(pk=user_id, username=row[0], email=row[1])
+    values = row[2:]
+    if values[0] is None:
+        return applicant, None
+    fields = ApprovalPolicy._meta.concrete_fields
+    converted = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    policy = ApprovalPolicy.from_db(
+        connection.alias, [field.attname for field in fields], converted
+    )
+    return applicant, policy
