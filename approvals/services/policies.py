@@ -134,7 +134,8 @@ def policy_in_force(*, user_id: int, run_id: int | None) -> dict[str, Any]:
     approvers = [_approver(applicant)] if policy.applicant_may_approve else []
     if policy.allowed_approvers:
         others, _ = _resolve(policy.allowed_approvers)
-        known = {approver["key"] for approver in approvers}
+        # The applicant approves only when the policy allows it, whoever else lists them.
+        known = {approver["key"] for approver in approvers} | {approver_key(user_id=user_id)}
         approvers += [other for other in others if other["key"] not in known]
     escalate_to = _resolve(policy.escalate_to)[0] if policy.escalate_to else []
     required = (
