@@ -21,7 +21,6 @@ from django.conf import settings
 from django.db import connection
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -41,7 +40,6 @@ from approvals.services.audit import Via, audit_record
 
 # What a page answers in each phase (a page of an open request answers 200).
 PHASE_STATUS = {Phase.EXPIRED: 410, Phase.CANCELLED: 410, Phase.NOT_ALLOWED: 403}
-PROBLEM_STATUS = {ApprovalClosed: 409, ApprovalExpired: 410, NotAnApprover: 403}
 MAX_COMMENT_LENGTH = 2000
 # The values a page lists first, in this order.
 FIRST_FIELDS = ("first_name", "last_name", "name", "email", "phone")
@@ -164,7 +162,7 @@ def _decide(request: HttpRequest, token: str) -> HttpResponse:
         except ApprovalNotFound:
             return _not_found(request)
         except (ApprovalClosed, ApprovalExpired, NotAnApprover) as error:
-            problem, status = error.detail, PROBLEM_STATUS[type(error)]
+            problem, status = error.detail, error.status_code
         except ConcurrentTransition:
             problem, status = "Someone decided at the same moment; this is their decision.", 409
         else:
@@ -234,7 +232,7 @@ def review_screenshot(request: HttpRequest, token: str) -> HttpResponse:
     media = Path(settings.MEDIA_ROOT).resolve()
     path = (media / review.screenshot).resolve()
     if not review.screenshot or not path.is_relative_to(media) or not path.is_file():
-        raise Http404("This application has no screenshot.")
+        return _not_found(request)
     return _private(FileResponse(path.open("rb")))
 
 
@@ -244,8 +242,11 @@ def _read_status(token: str) -> dict[str, Any] | None:
     except ApprovalNotFound:
         return None
     finally:
-        # A stream lasts minutes: it holds no database connection between its reads.
-        connection.close()
+        # A stream lasts minutes: it holds no database connection between its reads. (Not one
+        # inside a transaction, which is its caller's: the tests' client runs this view on the
+        # test's own connection.)
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 async def status_changes(token: str) -> AsyncIterator[dict[str, Any]]:

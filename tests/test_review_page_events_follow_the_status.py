@@ -1,0 +1,70 @@
+"""The review page's event stream (the fallback that reads the row): one event at once, one
+each time the request or its task changes, and `end` once nothing can change any more."""
+
+import asyncio
+import json
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.test import AsyncClient
+
+from applications.models import ApplicationTask
+from applications.services import task_transition
+from approvals.services import approval_decide_by_token
+from tests.reviews import pending_review
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def next_event(stream) -> tuple[str, dict]:
+    """The next event of the stream (comment lines skipped): its name and data."""
+    while True:
+        chunk = await asyncio.wait_for(anext(stream), timeout=10)
+        text = chunk.decode() if isinstance(chunk, bytes) else chunk
+        if text.startswith(":"):
+            continue
+        lines = dict(line.split(": ", 1) for line in text.strip().splitlines())
+        return lines.get("event", "message"), json.loads(lines["data"])
+
+
+def finish(task_id: int) -> None:
+    task = ApplicationTask.objects.get(pk=task_id)
+    task_transition(task=task, transition="start_submit", actor="test")
+    task_transition(task=task, transition="mark_submitted", actor="test")
+
+
+def test_an_event_at_once_then_one_per_change_then_end(owner):
+    opening = pending_review(owner)
+    async_to_sync(follow)(opening.applicant_token, opening.approval.task_id)
+
+
+async def follow(token: str, task_id: int) -> None:
+
+    response = await AsyncClient().get(f"/approve/{token}/events/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["Cache-Control"] == "no-store"
+    stream = aiter(response.streaming_content)
+
+    assert await next_event(stream) == (
+        "message",
+        {"phase": "pending", "status": "pending", "task_state": "pending_approval"},
+    )
+    await sync_to_async(approval_decide_by_token)(token=token, approve=True)
+    assert await next_event(stream) == (
+        "message",
+        {"phase": "submitting", "status": "approved", "task_state": "approved"},
+    )
+    await sync_to_async(finish)(task_id)
+    assert await next_event(stream) == (
+        "message",
+        {"phase": "submitted", "status": "approved", "task_state": "submitted"},
+    )
+    assert await next_event(stream) == ("end", {})
+
+
+def test_an_unknown_link_has_no_stream():
+    response = async_to_sync(AsyncClient().get)("/approve/not-a-token/events/")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
