@@ -109,9 +109,7 @@ def test_an_expired_request_is_a_410_page_that_says_what_happened_to_the_task(ow
     decided = post(opening.applicant_token, "approve")
 
     assert shown.status_code == 410
-    assert "no decision in time: not submitted. The application is expired." in (
-        shown.content.decode()
-    )
+    assert "so nothing was submitted. The application is expired." in shown.content.decode()
     assert decided.status_code == 410
     assert ApplicationTask.objects.get(pk=opening.approval.task_id).state == TaskState.EXPIRED
 
