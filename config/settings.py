@@ -277,6 +277,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDriver")
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")
 SIMULATED_STEP_SECONDS = env_float("SIMULATED_STEP_SECONDS", 0.5)
+# The Chromium that Playwright starts (the browser tests'; Debian's package by default).
+CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # Logging -------------------------------------------------------------------------------
 # One handler for every process (web, worker, beat): the project's line format with each

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("api/", include("applications.urls")),
     path("api/", include("approvals.urls")),
+    path("approve/", include("approvals.page_urls")),
     # Last: any other path under /api/ is a JSON 404, in DEBUG too.
     re_path(r"^api/(?P<path>.*)$", errors.api_not_found, name=errors.API_NOT_FOUND),
 ]

@@ -16,7 +16,7 @@ import redis
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from applications.models import ApplicationTask
+from applications.models import ApplicationTask, Profile
 
 
 class StepFailed(Exception):
@@ -54,15 +54,21 @@ SIM_CLICKS = "applyline:sim:clicks:{task_id}"
 SIM_STARTED = "applyline:sim:started:{task_id}:{step}"
 SIM_SUBMIT_RAISED = "applyline:sim:submit-raised:{task_id}"
 SIM_TTL_SECONDS = 24 * 3600
+# The simulated step that fills in the form, and the profile fields it fills (with the saved
+# answers).
+FILL_STEP = "fill"
+FILLED_FIELDS = ("first_name", "last_name", "email", "phone")
 
 
 class SimulatedDriver:
-    """Options come from settings (SIMULATED_STEPS, SIMULATED_STEP_SECONDS) and, per task, from
-    `checkpoint["simulate"]`: `steps`, `step_seconds`, `fail_at` (a step name), `submit_seconds`,
-    `outcome_unknown` (the site cannot tell whether it was submitted), `slow_once`
-    ({step: seconds}: a step that hangs the first time it runs only, as a stuck page would),
-    `submit_raises_once` ("before_click" or "after_click": the first submit raises, before the
-    click reaches the site or after it has), `site_unreachable` (asking the site raises)."""
+    """Its `fill` step fills in the applicant's profile (name, e-mail, phone, saved answers),
+    which become the checkpoint's `values`. Options come from settings (SIMULATED_STEPS,
+    SIMULATED_STEP_SECONDS) and, per task, from `checkpoint["simulate"]`: `steps`,
+    `step_seconds`, `fail_at` (a step name), `submit_seconds`, `outcome_unknown` (the site
+    cannot tell whether it was submitted), `slow_once` ({step: seconds}: a step that hangs the
+    first time it runs only, as a stuck page would), `submit_raises_once` ("before_click" or
+    "after_click": the first submit raises, before the click reaches the site or after it has),
+    `site_unreachable` (asking the site raises)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -85,7 +91,20 @@ class SimulatedDriver:
         key = SIM_STEP_LOG.format(task_id=task.pk)
         if self.redis.rpush(key, step) == 1:
             self.redis.expire(key, SIM_TTL_SECONDS)
-        return {step: "done"}
+        return self._filled(task) if step == FILL_STEP else {}
+
+    def _filled(self, task: ApplicationTask) -> dict[str, Any]:
+        """What the simulated form is filled with: the applicant's profile, as a browser's
+        adapter would type it in (the review page shows these values). Empty without one."""
+        profile = (
+            Profile.objects.filter(user_id=task.user_id).values(*FILLED_FIELDS, "answers").first()
+        )
+        if profile is None:
+            return {}
+        filled = {name: profile[name] for name in FILLED_FIELDS if profile[name]}
+        if profile["answers"]:
+            filled["answers"] = profile["answers"]
+        return filled
 
     def _first_run(self, task: ApplicationTask, step: str) -> bool:
         key = SIM_STARTED.format(task_id=task.pk, step=step)

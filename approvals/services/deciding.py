@@ -202,3 +202,9 @@ def _locked(found: list[ApprovalRequest]) -> ApprovalRequest:
     # Cached as the request's task without assigning it (an assignment would be written).
     ApprovalRequest.task.field.set_cached_value(approval, task)
     return approval
+
+
+def approver_listed(approval: ApprovalRequest, key: str) -> bool:
+    """Whether the approver `key` may decide on the request now: one of its approvers, or of its
+    escalation's once it is escalated (what the review page asks before it offers the forms)."""
+    return _listed(approval, key)

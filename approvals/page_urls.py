@@ -1,0 +1,12 @@
+"""The review page behind every approval link, under /approve/ (approvals.pages)."""
+
+from django.urls import path
+
+from approvals import pages
+
+urlpatterns = [
+    path("<str:token>/", pages.review_page, name="review"),
+    path("<str:token>/status/", pages.review_status_json, name="review-status"),
+    path("<str:token>/events/", pages.review_events, name="review-events"),
+    path("<str:token>/screenshot/", pages.review_screenshot, name="review-screenshot"),
+]

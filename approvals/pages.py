@@ -1,0 +1,313 @@
+"""The review page behind every approval link, `/approve/<token>/`, for people without an
+account: the link is the credential. GET and HEAD change nothing but one "viewed" audit row
+(mail scanners and link previews open links before people do); Approve and Reject are POSTs
+with Django's CSRF protection, answered with a redirect to the same page (POST-redirect-GET).
+The page follows the request and its task live: `events/` says that something changed, and the
+page then reads `status/` (JSON, with the status block rendered) and shows it.
+
+Every answer here says no-store, noindex, and sends no referrer to other sites, so that the
+token in the address stays out of caches, search engines and the posting's site."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django_fsm import ConcurrentTransition
+
+from approvals import selectors, services
+from approvals.exceptions import ApprovalClosed, ApprovalExpired, ApprovalNotFound, NotAnApprover
+from approvals.models import AuditAction
+from approvals.selectors import Phase, Review
+from approvals.services.audit import Via, audit_record
+
+# What a page answers in each phase (a page of an open request answers 200).
+PHASE_STATUS = {Phase.EXPIRED: 410, Phase.CANCELLED: 410, Phase.NOT_ALLOWED: 403}
+MAX_COMMENT_LENGTH = 2000
+# The values a page lists first, in this order.
+FIRST_FIELDS = ("first_name", "last_name", "name", "email", "phone")
+# How often the fallback event stream reads the row, and how long one stream lasts before the
+# browser's EventSource connects again.
+EVENTS_CHECK_SECONDS = 0.5
+EVENTS_STREAM_SECONDS = 300
+EVENTS_KEEPALIVE_SECONDS = 15
+
+
+def _private(response: HttpResponse, *, forms: bool = False) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    # No referrer at all, except from a page that carries the decision forms: from a
+    # no-referrer page, browsers send `Origin: null` with a form's POST, which Django's CSRF
+    # check refuses. `same-origin` still sends nothing to another site (the posting's, whose
+    # link is rel="noreferrer" too).
+    response["Referrer-Policy"] = "same-origin" if forms else "no-referrer"
+    return response
+
+
+def _urls(token: str) -> dict[str, str]:
+    return {
+        "page": reverse("review", args=[token]),
+        "status": reverse("review-status", args=[token]),
+        "events": reverse("review-events", args=[token]),
+        "screenshot": reverse("review-screenshot", args=[token]),
+    }
+
+
+def _context(review: Review) -> dict[str, Any]:
+    return {
+        "review": review,
+        "approval": review.approval,
+        "task": review.task,
+        "posting": review.posting,
+        "phase": review.phase,
+        "Phase": Phase,
+    }
+
+
+def _label(name: str) -> str:
+    return str(name).replace("_", " ").strip().capitalize()
+
+
+def _shown(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The values filled, as the page lists them: a label, and a value or (for a group such as
+    the answers) its items; the applicant's name and contact first, groups last (the database
+    keeps no order of its own)."""
+
+    def order(name: str) -> tuple[bool, int, str]:
+        first = FIRST_FIELDS.index(name) if name in FIRST_FIELDS else len(FIRST_FIELDS)
+        return isinstance(values[name], dict), first, name
+
+    rows = []
+    for name in sorted(values, key=order):
+        value = values[name]
+        if isinstance(value, dict):
+            group = [(str(key), _text(item)) for key, item in value.items()]
+            rows.append({"label": _label(name), "group": group})
+        else:
+            rows.append({"label": _label(name), "value": _text(value)})
+    return rows
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "" if value is None else str(value)
+
+
+def _render(
+    request: HttpRequest, review: Review, token: str, *, problem: str = "", status: int = 0
+) -> HttpResponse:
+    context = {
+        **_context(review),
+        "urls": _urls(token),
+        "problem": problem,
+        "values": _shown(review.values),
+    }
+    status = status or PHASE_STATUS.get(review.phase, 200)
+    response = HttpResponse(
+        render_to_string("approvals/review.html", context, request), status=status
+    )
+    return _private(response, forms=review.can_decide)
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(render_to_string("approvals/not_found.html", {}, request), status=404)
+    return _private(response)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_page(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        return _decide(request, token)
+    try:
+        review = selectors.review_by_token(token)
+    except ApprovalNotFound:
+        return _not_found(request)
+    audit_record(review.approval, AuditAction.VIEWED, actor=review.link.label, via=Via.of(request))
+    return _render(request, review, token)
+
+
+def _decide(request: HttpRequest, token: str) -> HttpResponse:
+    decision = request.POST.get("decision")
+    comment = request.POST.get("comment", "").strip()
+    problem, status = "", 0
+    if decision not in ("approve", "reject"):
+        problem, status = "Choose Approve or Reject.", 400
+    elif len(comment) > MAX_COMMENT_LENGTH:
+        problem, status = f"A comment has at most {MAX_COMMENT_LENGTH} characters.", 400
+    else:
+        try:
+            services.approval_decide_by_token(
+                token=token, approve=decision == "approve", comment=comment, via=Via.of(request)
+            )
+        except ApprovalNotFound:
+            return _not_found(request)
+        except (ApprovalClosed, ApprovalExpired, NotAnApprover) as error:
+            problem, status = error.detail, error.status_code
+        except ConcurrentTransition:
+            problem, status = "Someone decided at the same moment; this is their decision.", 409
+        else:
+            return _private(HttpResponseRedirect(reverse("review", args=[token])))
+    try:
+        review = selectors.review_by_token(token)
+    except ApprovalNotFound:
+        return _not_found(request)
+    return _render(request, review, token, problem=problem, status=status)
+
+
+def review_status(review: Review, request: HttpRequest | None = None) -> dict[str, Any]:
+    """The request and its task as the page shows them, with the status block rendered."""
+    task = review.task
+    data = {
+        "phase": review.phase,
+        "status": review.approval.status,
+        "task_state": task.state,
+        "outcome": review.approval.outcome,
+        "last_error": task.last_error,
+        "expires_at": review.approval.expires_at.isoformat(),
+        "seconds_left": review.seconds_left,
+        "decided_at": _iso(review.approval.decided_at),
+        "submitted_at": _iso(review.submitted_at),
+        "finished_at": _iso(task.finished_at),
+        "required": review.required,
+        "approvals": review.approvals_given,
+        "decisions": [
+            {
+                "approver": decision.label,
+                "approve": decision.approve,
+                "comment": decision.comment,
+                "decided_at": decision.decided_at.isoformat(),
+            }
+            for decision in review.decisions
+        ],
+        "can_decide": review.can_decide,
+        "final": review.is_final,
+    }
+    data["html"] = render_to_string("approvals/_status.html", _context(review), request)
+    return data
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@require_GET
+def review_status_json(request: HttpRequest, token: str) -> HttpResponse:
+    """GET /approve/<token>/status/: what the page's status block shows, as JSON. Writes
+    nothing (the page asks on every event)."""
+    try:
+        review = selectors.review_by_token(token)
+    except ApprovalNotFound as error:
+        return _private(JsonResponse({"error": error.code, "detail": error.detail}, status=404))
+    return _private(JsonResponse(review_status(review, request)))
+
+
+@require_GET
+def review_screenshot(request: HttpRequest, token: str) -> HttpResponse:
+    """The screenshot of the filled form, behind the link like the page (a MEDIA URL would
+    show it to anyone)."""
+    try:
+        review = selectors.review_by_token(token)
+    except ApprovalNotFound:
+        return _not_found(request)
+    media = Path(settings.MEDIA_ROOT).resolve()
+    path = (media / review.screenshot).resolve()
+    if not review.screenshot or not path.is_relative_to(media) or not path.is_file():
+        return _not_found(request)
+    return _private(FileResponse(path.open("rb")))
+
+
+def _read_status(token: str) -> dict[str, Any] | None:
+    try:
+        return review_status(selectors.review_by_token(token))
+    except ApprovalNotFound:
+        return None
+    finally:
+        # A stream lasts minutes: it holds no database connection between its reads. (Not one
+        # inside a transaction, which is its caller's: the tests' client runs this view on the
+        # test's own connection.)
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+async def status_changes(token: str) -> AsyncIterator[dict[str, Any]]:
+    """The link's status each time it changes, the first at once; ends once nothing can change
+    any more.
+
+    The fallback path: it reads the row every EVENTS_CHECK_SECONDS. It stands in for the
+    Redis pub/sub stream of the request's and task's changes, which replaces this one function."""
+    last = None
+    while True:
+        status = await sync_to_async(_read_status)(token)
+        if status is None:
+            return
+        status.pop("html")
+        seen = {key: value for key, value in status.items() if key != "seconds_left"}
+        if seen != last:
+            last = seen
+            yield status
+        if status["final"]:
+            return
+        await asyncio.sleep(EVENTS_CHECK_SECONDS)
+
+
+async def _event_stream(token: str) -> AsyncIterator[str]:
+    """The changes as server-sent events, a comment line when there is none for a while (so
+    that proxies keep the stream open), `end` after the last; closed after
+    EVENTS_STREAM_SECONDS, when the browser's EventSource connects again."""
+    loop = asyncio.get_running_loop()
+    closes_at = loop.time() + EVENTS_STREAM_SECONDS
+    changes = status_changes(token)
+    next_change = asyncio.ensure_future(anext(changes))
+    try:
+        while loop.time() < closes_at:
+            done, _ = await asyncio.wait({next_change}, timeout=EVENTS_KEEPALIVE_SECONDS)
+            if not done:
+                yield ": keep-alive\n\n"
+                continue
+            try:
+                status = next_change.result()
+            except StopAsyncIteration:
+                yield "event: end\ndata: {}\n\n"
+                return
+            event = {key: status[key] for key in ("phase", "status", "task_state")}
+            yield f"data: {json.dumps(event)}\n\n"
+            next_change = asyncio.ensure_future(anext(changes))
+    finally:
+        next_change.cancel()
+
+
+@require_GET
+async def review_events(request: HttpRequest, token: str) -> HttpResponse:
+    """GET /approve/<token>/events/: server-sent events, one each time the link's request or
+    task changes (the page then reads status/); `end` once nothing can change any more."""
+    found = await sync_to_async(_read_status)(token)
+    if found is None:
+        return _private(
+            JsonResponse(
+                {"error": "not_found", "detail": "No approval request matches this link or id."},
+                status=404,
+            )
+        )
+    response = StreamingHttpResponse(_event_stream(token), content_type="text/event-stream")
+    response["X-Accel-Buffering"] = "no"
+    return _private(response)
