@@ -56,6 +56,13 @@ class ApprovalListApi(ListAPIView):
 
     class Filter(serializers.Serializer):
         status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
+        open = serializers.BooleanField(
+            required=False,
+            default=None,
+            allow_null=True,
+            help_text="true: only requests still waiting for a decision (pending or escalated); "
+            "false: only those that ended.",
+        )
 
     def get_queryset(self):
         filters = self.Filter(data=query_filters(self.request))

@@ -56,6 +56,23 @@ def policy_save(*, user: Any, run: ApplicationRun | None = None, **fields: Any) 
     return policy
 
 
+def policy_check(policy: ApprovalPolicy) -> None:
+    """Raise PolicyInvalid (400) naming every problem of the policy as it stands (the admin's
+    form checks with this before it saves)."""
+    _check(policy)
+
+
+def policy_resolved(policy: ApprovalPolicy) -> dict[str, list[dict[str, Any]]]:
+    """Who the policy names, resolved as a request would store them: `approvers` (the applicant
+    first, when allowed) and `escalate_to`."""
+    approvers = [_approver(policy.user)] if policy.applicant_may_approve else []
+    known = {approver["key"] for approver in approvers}
+    approvers += [
+        other for other in _resolve(policy.allowed_approvers)[0] if other["key"] not in known
+    ]
+    return {"approvers": approvers, "escalate_to": _resolve(policy.escalate_to)[0]}
+
+
 def _check(policy: ApprovalPolicy) -> None:
     problems = []
     if not MIN_TTL_SECONDS <= policy.ttl_seconds <= MAX_TTL_SECONDS:

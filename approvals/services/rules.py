@@ -37,7 +37,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from applications.models import ApplicationRun, ApplicationTask, TaskState
-from approvals.exceptions import PolicyInvalid
+from approvals.exceptions import PolicyInvalid, RuleNameTaken
 from approvals.models import ApprovalRequest, ApprovalStatus, AuditAction, AutoApproveRule
 from approvals.services.closing import close
 from core import rows
@@ -288,6 +288,8 @@ def rule_check(*, name: Any, conditions: Any) -> list[str]:
         problems.append("name: a rule needs a name.")
     elif len(name) > MAX_NAME_LENGTH:
         problems.append(f"name: at most {MAX_NAME_LENGTH} characters.")
+    elif "\x00" in name:
+        problems.append("name: no NUL characters.")
     if not isinstance(conditions, list) or not conditions:
         problems.append("conditions: a non-empty list of {field, op, value}.")
         return problems
@@ -304,6 +306,9 @@ def _condition_problems(condition: Any) -> list[str]:
     if not isinstance(condition, dict) or set(condition) != {"field", "op", "value"}:
         return ["must be an object with exactly field, op and value."]
     field, op, value = condition["field"], condition["op"], condition["value"]
+    if _has_nul(condition):
+        # PostgreSQL stores no NUL in text or JSON.
+        return ["no NUL characters in its field or value."]
     problems = []
     if not _known_field(field):
         problems.append(
@@ -330,6 +335,16 @@ def _condition_problems(condition: Any) -> list[str]:
     return problems
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def _known_field(field: Any) -> bool:
     if not isinstance(field, str):
         return False
@@ -352,7 +367,8 @@ def _scalar(value: Any) -> bool:
 def rule_save(*, user: Any, rule: AutoApproveRule | None = None, **fields: Any) -> AutoApproveRule:
     """Make a rule for the user, or change theirs (`rule`); fields not given keep their value, and
     a new rule without a position goes last. Raises PolicyInvalid (400) naming every problem,
-    an unknown field or operator among them; nothing is saved then."""
+    an unknown field or operator among them, and RuleNameTaken (409) for a name the user has
+    given another rule; nothing is saved then."""
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise PolicyInvalid(f"Unknown rule fields: {', '.join(sorted(unknown))}.")
@@ -371,18 +387,17 @@ def rule_save(*, user: Any, rule: AutoApproveRule | None = None, **fields: Any) 
     if isinstance(rule.name, str):
         rule.name = rule.name.strip()
     problems = rule_check(name=rule.name, conditions=rule.conditions)
-    if (
-        not problems
-        and AutoApproveRule.objects.filter(user=user, name=rule.name).exclude(pk=rule.pk).exists()
-    ):
-        problems.append(f"name: you have a rule named {rule.name!r} already.")
     if problems:
         raise PolicyInvalid(" ".join(problems))
+    taken = RuleNameTaken(f"name: you have a rule named {rule.name!r} already.")
+    if AutoApproveRule.objects.filter(user=user, name=rule.name).exclude(pk=rule.pk).exists():
+        raise taken
     try:
         with transaction.atomic():
             rule.save()
     except IntegrityError as error:
-        raise PolicyInvalid(f"name: you have a rule named {rule.name!r} already.") from error
+        # Another request saved that name between the look and the save.
+        raise taken from error
     return rule
 
 
