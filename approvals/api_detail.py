@@ -160,8 +160,9 @@ def _moment(name: str, text: str | None, *, end: bool) -> datetime | None:
     if text is None:
         return None
     try:
-        moment = parse_datetime(text)
-        day = None if moment else parse_date(text)
+        # A date first: Python reads "2026-01-31" as a date-time too, at the day's start.
+        day = parse_date(text)
+        moment = None if day else parse_datetime(text)
         if day is not None:
             moment = datetime.combine(day + timedelta(days=1 if end else 0), time.min)
         if moment is not None and timezone.is_naive(moment):
