@@ -58,8 +58,6 @@ class ApprovalListApi(ListAPIView):
         status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
         open = serializers.BooleanField(
             required=False,
-            default=None,
-            allow_null=True,
             help_text="true: only requests still waiting for a decision (pending or escalated); "
             "false: only those that ended.",
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -13,12 +14,38 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from applications.api import StrictCharField
 from applications.models import ApplicationRun
 from approvals import selectors
 from approvals.models import ApprovalPolicy, AutoApproveRule, NotifyChannel, TimeoutAction
 from approvals.services import policies, rules
 
 NO_NUL = "^[^\\u0000]*$"
+
+
+def _from_form(field: serializers.Field) -> bool:
+    """Whether the input came as a form (the browsable API's), where every value is text."""
+    return isinstance(getattr(field.root, "initial_data", None), QueryDict)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, as the schema says: DRF's also takes 0, 1, "yes", "off", ... (a form's
+    text is still read)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool) or _from_form(self):
+            return super().to_internal_value(data)
+        self.fail("invalid", input=data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON number without a fraction, as the schema says: DRF's also takes "12" and true (a
+    form's text is still read)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or (isinstance(data, str) and not _from_form(self)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class ApproverOutput(serializers.Serializer):
@@ -65,7 +92,7 @@ MAX_APPROVERS = 50
 
 def _people(help_text: str) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=254),
+        child=StrictCharField(max_length=254),
         max_length=MAX_APPROVERS,
         required=False,
         help_text=help_text,
@@ -75,16 +102,16 @@ def _people(help_text: str) -> serializers.ListField:
 class PolicyInput(serializers.Serializer):
     """A policy; PUT gives the defaults to the fields it leaves out, PATCH keeps their value."""
 
-    ttl_seconds = serializers.IntegerField(
+    ttl_seconds = StrictIntegerField(
         min_value=policies.MIN_TTL_SECONDS, max_value=policies.MAX_TTL_SECONDS, required=False
     )
     timeout_action = serializers.ChoiceField(choices=TimeoutAction.choices, required=False)
-    require_min_approvers = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    require_all = serializers.BooleanField(required=False)
+    require_min_approvers = StrictIntegerField(min_value=1, max_value=100, required=False)
+    require_all = StrictBooleanField(required=False)
     allowed_approvers = _people("Usernames or e-mail addresses, besides the applicant.")
-    applicant_may_approve = serializers.BooleanField(required=False)
+    applicant_may_approve = StrictBooleanField(required=False)
     escalate_to = _people("Usernames or e-mail addresses, sent links when the time is up.")
-    escalation_extension_seconds = serializers.IntegerField(
+    escalation_extension_seconds = StrictIntegerField(
         min_value=policies.MIN_TTL_SECONDS, max_value=policies.MAX_TTL_SECONDS, required=False
     )
     notify = serializers.ListField(
@@ -211,7 +238,7 @@ class ConditionsField(serializers.JSONField):
         "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
     }
 )
-class RuleNameField(serializers.CharField):
+class RuleNameField(StrictCharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=rules.MAX_NAME_LENGTH, **kwargs)
 
@@ -227,8 +254,8 @@ class RuleOutput(serializers.ModelSerializer):
 class RuleInput(serializers.Serializer):
     name = RuleNameField()
     conditions = ConditionsField()
-    enabled = serializers.BooleanField(required=False)
-    position = serializers.IntegerField(
+    enabled = StrictBooleanField(required=False)
+    position = StrictIntegerField(
         min_value=0, max_value=2_147_483_647, required=False, help_text="Tried in this order."
     )
 

@@ -69,3 +69,10 @@ def test_the_api_refuses_an_unknown_operator_in_a_change_and_keeps_the_rule(owne
     assert "conditions[0]: unknown operator 'like'" in response.json()["detail"]
     rule.refresh_from_db()
     assert rule.conditions == [GOOD]
+
+
+def test_null_is_no_value_to_compare_with(owner):
+    with pytest.raises(PolicyInvalid, match=r"conditions\[0\]: == takes a string"):
+        rule_save(
+            user=owner, name="null", conditions=[{"field": "run.name", "op": "==", "value": None}]
+        )

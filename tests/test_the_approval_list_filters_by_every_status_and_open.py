@@ -40,3 +40,10 @@ def test_open_filters_the_pending_and_escalated(requests, owner_client):
         "expired",
         "cancelled",
     }
+
+
+def test_an_empty_open_filter_is_refused(requests, owner_client):
+    response = owner_client.get("/api/approvals/?open=")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid"

@@ -328,10 +328,10 @@ def _condition_problems(condition: Any) -> list[str]:
         or not all(_scalar(item) for item in value)
     ):
         problems.append(
-            f"{op} takes a list of 1 to {MAX_LIST_ITEMS} strings, numbers, true, false or null."
+            f"{op} takes a list of 1 to {MAX_LIST_ITEMS} strings, numbers, true or false."
         )
     elif op in ("==", "!=") and not _scalar(value):
-        problems.append(f"{op} takes a string, a number, true, false or null.")
+        problems.append(f"{op} takes a string, a number, true or false.")
     return problems
 
 
@@ -361,7 +361,7 @@ def _is_number(value: Any) -> bool:
 def _scalar(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
-    return value is None or isinstance(value, str | int | bool)
+    return isinstance(value, str | int | bool)
 
 
 def rule_save(*, user: Any, rule: AutoApproveRule | None = None, **fields: Any) -> AutoApproveRule:
