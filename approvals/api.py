@@ -56,6 +56,11 @@ class ApprovalListApi(ListAPIView):
 
     class Filter(serializers.Serializer):
         status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
+        open = serializers.BooleanField(
+            required=False,
+            help_text="true: only requests still waiting for a decision (pending or escalated); "
+            "false: only those that ended.",
+        )
 
     def get_queryset(self):
         filters = self.Filter(data=query_filters(self.request))

@@ -33,3 +33,9 @@ class NotAnApprover(ApplicationError):
 
     code = "not_an_approver"
     status_code = status.HTTP_403_FORBIDDEN
+
+
+class RuleNameTaken(Conflict):
+    """The user has an auto-approve rule of that name already."""
+
+    code = "rule_name_taken"

@@ -3,25 +3,33 @@ that pins its statement count."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from approvals.models import ApprovalPolicy
+from approvals.models import ApprovalPolicy, AutoApproveRule
 from core import rows
 
 
-def read_policy_in_force(*, user_id: int, run_id: int | None) -> tuple[Any, ApprovalPolicy | None]:
-    """The applicant (username, e-mail) and the policy in force for their run — the run's, else
-    their defaults, else none — in one read: it runs in every prepare. Pinned by
+def read_policy_in_force(
+    *, user_id: int, run_id: int | None
+) -> tuple[Any, ApprovalPolicy | None, list[AutoApproveRule]]:
+    """The applicant (username, e-mail), the policy in force for their run — the run's, else
+    their defaults, else none — and their enabled auto-approve rules in order, in one read: it
+    runs in every prepare, and most users have no rules. Pinned by
     test_steps_of_milliseconds_are_written_with_pending_approval."""
     user_model = get_user_model()
     policy_table = rows.quote(ApprovalPolicy._meta.db_table)
     columns = [field.column for field in ApprovalPolicy._meta.concrete_fields]
     selected = ", ".join(f"p.{rows.quote(column)}" for column in columns)
+    rules_table = rows.quote(AutoApproveRule._meta.db_table)
     sql = (
-        f"SELECT u.username, u.email, {selected} FROM {rows.quote(user_model._meta.db_table)} u "
+        "SELECT u.username, u.email, (SELECT coalesce(json_agg(json_build_array(r.id, r.name, "
+        "r.conditions) ORDER BY r.position, r.id), '[]')::text "
+        f"FROM {rules_table} r WHERE r.user_id = u.id AND r.enabled), {selected} "
+        f"FROM {rows.quote(user_model._meta.db_table)} u "
         f"LEFT JOIN LATERAL (SELECT * FROM {policy_table} WHERE user_id = u.id "
         "AND (run_id = %s OR run_id IS NULL) ORDER BY run_id NULLS LAST LIMIT 1) p ON true "
         "WHERE u.id = %s"
@@ -30,9 +38,13 @@ def read_policy_in_force(*, user_id: int, run_id: int | None) -> tuple[Any, Appr
         cursor.execute(sql, [run_id, user_id])
         row = cursor.fetchone()
     applicant = user_model(pk=user_id, username=row[0], email=row[1])
-    values = row[2:]
+    rules = [
+        AutoApproveRule(pk=pk, user_id=user_id, name=name, conditions=conditions)
+        for pk, name, conditions in json.loads(row[2])
+    ]
+    values = row[3:]
     if values[0] is None:
-        return applicant, None
+        return applicant, None, rules
     fields = ApprovalPolicy._meta.concrete_fields
     converted = [
         field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
@@ -41,4 +53,4 @@ def read_policy_in_force(*, user_id: int, run_id: int | None) -> tuple[Any, Appr
     policy = ApprovalPolicy.from_db(
         connection.alias, [field.attname for field in fields], converted
     )
-    return applicant, policy
+    return applicant, policy, rules

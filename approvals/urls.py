@@ -1,9 +1,16 @@
 from django.urls import path
 
-from approvals import api
+from approvals import api, api_detail, api_policies
 
 urlpatterns = [
     path("approvals/", api.ApprovalListApi.as_view(), name="approval-list"),
+    # Before approvals/<id>/, which would not match it anyway (an int), but reads in this order.
+    path("approvals/stats/", api_detail.ApprovalStatsApi.as_view(), name="approval-stats"),
+    path(
+        "approvals/<int:approval_id>/",
+        api_detail.ApprovalDetailApi.as_view(),
+        name="approval-detail",
+    ),
     path(
         "approvals/<int:approval_id>/approve/",
         api.ApprovalDecideApi.as_view(approve=True),
@@ -23,5 +30,17 @@ urlpatterns = [
         "approvals/by-token/<str:token>/reject/",
         api.ApprovalTokenDecideApi.as_view(approve=False),
         name="approval-token-reject",
+    ),
+    path("approval-policy/", api_policies.PolicyApi.as_view(), name="approval-policy"),
+    path(
+        "runs/<int:run_id>/approval-policy/",
+        api_policies.PolicyApi.as_view(),
+        name="run-approval-policy",
+    ),
+    path("approval-rules/", api_policies.RuleListApi.as_view(), name="approval-rule-list"),
+    path(
+        "approval-rules/<int:rule_id>/",
+        api_policies.RuleDetailApi.as_view(),
+        name="approval-rule-detail",
     ),
 ]

@@ -3,7 +3,8 @@
 - requests: ApprovalRequest (its state machine), ApprovalLink (one link per approver, the
   token stored as a hash) and ApprovalDecision (one per approver);
 - policies: ApprovalPolicy, who approves and what a timeout does (a user's defaults, or a run's);
-- audit: AuditEntry, the append-only log of everything that happened to a request.
+- audit: AuditEntry, the append-only log of everything that happened to a request;
+- rules: AutoApproveRule, a user's conditions under which a request is approved at once.
 """
 
 from approvals.models.audit import AuditAction, AuditEntry, AuditQuerySet
@@ -16,6 +17,7 @@ from approvals.models.requests import (
     ApprovalStatus,
     token_hash,
 )
+from approvals.models.rules import AutoApproveRule
 
 __all__ = [
     "OPEN_STATUSES",
@@ -27,6 +29,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "AuditQuerySet",
+    "AutoApproveRule",
     "NotifyChannel",
     "TimeoutAction",
     "token_hash",

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from applications.models import ApplicationTask
 from applications.services.preparing import task_mark_prepared
-from approvals.models import ApprovalLink, ApprovalRequest, AuditAction
+from approvals.models import ApprovalLink, ApprovalRequest, AuditAction, AutoApproveRule
 from approvals.services import notifying
 from approvals.services.audit import SYSTEM_ACTOR, audit_entry
-from approvals.services.policies import policy_in_force
+from approvals.services.policies import policy_and_rules_in_force
 from approvals.services.tokens import token_hash, token_new, token_seal
 
 # The reminder goes out when this share of the time is left.
@@ -32,6 +32,8 @@ class Opening:
     approval: ApprovalRequest
     links: list[tuple[ApprovalLink, str]] = field(default_factory=list)
     records: list[Model] = field(default_factory=list)
+    # The user's enabled auto-approve rules, read with the policy; tried once the request is made.
+    rules: list[AutoApproveRule] = field(default_factory=list)
 
     @property
     def applicant_token(self) -> str | None:
@@ -42,7 +44,7 @@ class Opening:
 
 def approval_new(task: ApplicationTask) -> Opening:
     """The approval request of a task, not yet saved, under the policy in force for its run."""
-    policy = policy_in_force(user_id=task.user_id, run_id=task.run_id)
+    policy, rules = policy_and_rules_in_force(user_id=task.user_id, run_id=task.run_id)
     now = timezone.now()
     ttl = timedelta(seconds=policy["ttl_seconds"])
     approval = ApprovalRequest(
@@ -52,7 +54,7 @@ def approval_new(task: ApplicationTask) -> Opening:
         expires_at=now + ttl,
         remind_at=now + ttl * (1 - REMIND_AT_SHARE_LEFT),
     )
-    opening = Opening(approval=approval, records=[approval])
+    opening = Opening(approval=approval, records=[approval], rules=rules)
     for approver in policy["approvers"]:
         opening.links.append(link_new(approval, approver, escalation=False))
     opening.records += [link for link, _ in opening.links]
@@ -110,6 +112,6 @@ def approval_create(*, task: ApplicationTask) -> Opening:
 def _after_opening(opening: Opening) -> None:
     from approvals.services.rules import rule_apply
 
-    if rule_apply(opening.approval):
+    if rule_apply(opening.approval, rules=opening.rules):
         return
     notifying.notify_requested(opening)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from applications.models import ApplicationRun
 from approvals import statements
 from approvals.exceptions import PolicyInvalid
-from approvals.models import ApprovalPolicy, NotifyChannel, TimeoutAction
+from approvals.models import ApprovalPolicy, AutoApproveRule, NotifyChannel, TimeoutAction
 from approvals.models.requests import approver_key
 
 User = get_user_model()
@@ -54,6 +54,23 @@ def policy_save(*, user: Any, run: ApplicationRun | None = None, **fields: Any) 
     _check(policy)
     policy.save()
     return policy
+
+
+def policy_check(policy: ApprovalPolicy) -> None:
+    """Raise PolicyInvalid (400) naming every problem of the policy as it stands (the admin's
+    form checks with this before it saves)."""
+    _check(policy)
+
+
+def policy_resolved(policy: ApprovalPolicy) -> dict[str, list[dict[str, Any]]]:
+    """Who the policy names, resolved as a request would store them: `approvers` (the applicant
+    first, when allowed) and `escalate_to`."""
+    approvers = [_approver(policy.user)] if policy.applicant_may_approve else []
+    known = {approver["key"] for approver in approvers}
+    approvers += [
+        other for other in _resolve(policy.allowed_approvers)[0] if other["key"] not in known
+    ]
+    return {"approvers": approvers, "escalate_to": _resolve(policy.escalate_to)[0]}
 
 
 def _check(policy: ApprovalPolicy) -> None:
@@ -129,7 +146,15 @@ def policy_in_force(*, user_id: int, run_id: int | None) -> dict[str, Any]:
     """The policy a new request of this user's run is made under, as the request stores it:
     the fields, the approvers resolved (the applicant first, when allowed), the escalation's
     approvers, and `required`, how many approvals approve."""
-    applicant, policy = statements.read_policy_in_force(user_id=user_id, run_id=run_id)
+    return policy_and_rules_in_force(user_id=user_id, run_id=run_id)[0]
+
+
+def policy_and_rules_in_force(
+    *, user_id: int, run_id: int | None
+) -> tuple[dict[str, Any], list[AutoApproveRule]]:
+    """The policy in force (as policy_in_force gives it) and the user's enabled auto-approve
+    rules in order, read in one statement."""
+    applicant, policy, rules = statements.read_policy_in_force(user_id=user_id, run_id=run_id)
     policy = policy or ApprovalPolicy(user=applicant)
     approvers = [_approver(applicant)] if policy.applicant_may_approve else []
     if policy.allowed_approvers:
@@ -148,4 +173,4 @@ def policy_in_force(*, user_id: int, run_id: int | None) -> dict[str, Any]:
         required=max(required, 1),
         source="run" if policy.run_id else "user" if policy.pk else "defaults",
     )
-    return snapshot
+    return snapshot, rules

@@ -28,6 +28,10 @@ from approvals.services.opening import link_new
 from approvals.services.tokens import token_unseal
 from core import rows
 
+# How every timeout's outcome begins; statistics count a request that a timeout approved (and
+# so APPROVED) as a timeout, not an approval, by it.
+TIMED_OUT_OUTCOME = "no decision in time"
+
 
 def time_out(
     approval: ApprovalRequest, task: ApplicationTask, *, actor: str, via: Via = SYSTEM
@@ -46,11 +50,11 @@ def time_out(
             actor=actor,
             via=via,
             action=AuditAction.TIMED_OUT,
-            outcome="no decision in time: approved, as the policy says",
+            outcome=f"{TIMED_OUT_OUTCOME}: approved, as the policy says",
         )
     else:
         second = " after its escalation" if approval.status == ApprovalStatus.ESCALATED else ""
-        outcome = f"no decision in time{second}: not submitted"
+        outcome = f"{TIMED_OUT_OUTCOME}{second}: not submitted"
         if task.state == TaskState.PENDING_APPROVAL:
             close(
                 approval,

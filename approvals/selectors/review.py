@@ -1,5 +1,4 @@
-"""Reads of the approvals domain: a user's requests, scoped to the user asking; and what a
-link's review page shows, scoped to the link (the token is the credential)."""
+"""What a link's review page shows, scoped to the link (the token is the credential)."""
 
 from __future__ import annotations
 
@@ -7,9 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import ApplicationTask, TaskState
@@ -23,21 +19,6 @@ from approvals.models import (
 )
 from approvals.services.deciding import approver_listed, link_by_token
 from jobs.models import JobPosting
-
-
-def approval_list(
-    *, user: AbstractBaseUser, status: str | None = None
-) -> QuerySet[ApprovalRequest]:
-    approvals = ApprovalRequest.objects.filter(user=user).select_related("task__job")
-    if status:
-        approvals = approvals.filter(status=status)
-    return approvals.order_by("-created_at", "-pk")
-
-
-def approval_get(*, user: AbstractBaseUser, approval_id: int) -> ApprovalRequest:
-    return get_object_or_404(
-        ApprovalRequest.objects.select_related("task__job"), pk=approval_id, user=user
-    )
 
 
 class Phase:
