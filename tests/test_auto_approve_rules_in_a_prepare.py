@@ -44,9 +44,9 @@ def test_a_rule_on_the_values_filled_that_does_not_match_costs_no_statement_and_
         django_capture_on_commit_callbacks,
     )
 
-    # As with no rule: the claim's read, the claim, the policy in force with the rules, and
-    # PENDING_APPROVAL with its request.
-    assert len(statements) == 4
+    # As with no rule: the claim's read, the claim, the driver's read of the profile, the policy
+    # in force with the rules, and PENDING_APPROVAL with its request.
+    assert len(statements) == 5
     assert published == set()
     assert (approval.status, approval.task.state) == (
         ApprovalStatus.PENDING,
@@ -60,7 +60,7 @@ def test_a_rule_on_the_posting_reads_the_posting_once(django_capture_on_commit_c
         django_capture_on_commit_callbacks,
     )
 
-    assert len(statements) == 5
+    assert len(statements) == 6
     assert published == set()
     assert approval.status == ApprovalStatus.PENDING
 
@@ -76,6 +76,6 @@ def test_a_matching_rule_approves_in_the_prepare_and_publishes_the_submit_on_com
     assert (approval.status, approval.task.state) == (ApprovalStatus.APPROVED, TaskState.APPROVED)
     assert published == {approval.task.celery_task_id}
     assert approval.audit.filter(action=AuditAction.AUTO_APPROVED, actor="rule:the rule").exists()
-    # The four of a prepare, then the request and its task locked, APPROVED with the request's
+    # The five of a prepare, then the request and its task locked, APPROVED with the request's
     # outcome and its audit row, and the look for running work that must yield.
-    assert len(statements) == 8
+    assert len(statements) == 9
