@@ -2,7 +2,7 @@
 SUBMITTED with no person involved, and the audit log names the rule; one that no rule matches
 waits for a person."""
 
-from applications.models import TaskState
+from applications.models import Profile, TaskState
 from approvals.models import ApprovalDecision, ApprovalStatus, AuditAction, AuditEntry
 from approvals.services.rules import rule_save
 
@@ -13,6 +13,7 @@ STEPS = ["open", "fill", "review"]
 
 def test_a_matching_rule_approves_and_the_task_is_submitted_with_no_person(engine):
     user, _ = make_user("rita")
+    Profile.objects.update_or_create(user=user, defaults={"first_name": "Rita"})
     rule_save(
         user=user,
         name="never matches",
@@ -25,7 +26,7 @@ def test_a_matching_rule_approves_and_the_task_is_submitted_with_no_person(engin
         name="greenhouse, reviewed",
         conditions=[
             {"field": "posting.ats", "op": "in", "value": ["greenhouse", "lever"]},
-            {"field": "filled.review", "op": "==", "value": "done"},
+            {"field": "filled.first_name", "op": "==", "value": "rita"},
             {"field": "checkpoint.steps_done", "op": "contains", "value": "fill"},
         ],
     )
