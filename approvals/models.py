@@ -23,6 +23,10 @@ class ApprovalStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+# The statuses of a request still waiting for its decision; any other is final.
+OPEN_STATUSES = frozenset({"pending", "escalated"})
+
+
 class ApprovalRequest(StoredValuesMixin, FSMModelMixin, models.Model):
     task = models.OneToOneField(
         ApplicationTask, on_delete=models.CASCADE, related_name="approval_request"

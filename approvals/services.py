@@ -27,7 +27,7 @@ from applications.services.transitions import SWEEPER_ACTOR, task_transition
 from approvals.exceptions import ApprovalClosed, ApprovalExpired, ApprovalNotFound
 from approvals.models import ApprovalRequest, ApprovalStatus, token_hash
 from config import dispatch
-from core import rows
+from core import events, rows
 from jobs.models import JobPosting
 
 logger = logging.getLogger(__name__)
@@ -172,6 +172,7 @@ def _decide_with_task(
     task_transition(task=task, transition=transition, actor=actor, reason=reason, along=decided)
     if not decided.matched:
         raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+    events.approval_changed(approval)
 
 
 def _expire(approval: ApprovalRequest, task: ApplicationTask, *, actor: str) -> None:
@@ -181,6 +182,7 @@ def _expire(approval: ApprovalRequest, task: ApplicationTask, *, actor: str) -> 
     approval.expire()
     if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
         raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+    events.approval_changed(approval)
     if task.state == TaskState.PENDING_APPROVAL:
         task_transition(task=task, transition="expire", actor=actor, reason="approval expired")
         application_release(task=task)
