@@ -25,6 +25,7 @@ EXPECTED = {
     ("/api/approvals/", "get"): SIGNED_IN | {"400", "404"},
     ("/api/approvals/{approval_id}/approve/", "post"): SIGNED_IN | {"403", "404", "409", "410"},
     ("/api/approvals/{approval_id}/reject/", "post"): SIGNED_IN | {"403", "404", "409", "410"},
+    ("/api/approvals/{approval_id}/wait/", "get"): SIGNED_IN | {"400", "404"},
     ("/api/approvals/by-token/{token}/approve/", "post"): {"404", "409", "410"},
     ("/api/approvals/by-token/{token}/reject/", "post"): {"404", "409", "410"},
 }
