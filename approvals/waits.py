@@ -72,6 +72,8 @@ async def wait_for_decision(*, user_id: int, approval_id: int, timeout: float) -
         await _after_listening()
         while True:
             live = subscription.live
+            # What the listener heard so far is older than the read, which sees it.
+            listener.clear()
             approval = await read_approval(user_id, approval_id)
             remaining = deadline - loop.time()
             if approval is None or approval["status"] not in OPEN_STATUSES or remaining <= 0:

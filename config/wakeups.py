@@ -75,6 +75,12 @@ class Listener:
         self._items.append(what)
         self._arrived.set()
 
+    def clear(self) -> None:
+        """Forget what arrived so far: a waiter about to read its row, whose read will see
+        every change told so far, calls it first."""
+        self._items = []
+        self._arrived.clear()
+
     async def next(self, timeout: float) -> list[Event | str]:
         """What arrived since the last call, waiting up to `timeout` seconds for something;
         empty when nothing did."""
