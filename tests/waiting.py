@@ -16,11 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+import redis
 from django.test import AsyncClient
 
 from applications.services import run_create, task_transition
 from approvals.models import ApprovalRequest
 from approvals.services import approval_create
+from tests.brokers import PrivateRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,3 +172,19 @@ class HttpWaiter(threading.Thread):
         assert not self.is_alive(), "the waiter did not answer"
         assert self.answer is not None
         return self.answer
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings):
+    """A Redis server of the test's own, where the test's decisions publish their events (import
+    it into the test module to use it)."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    settings.REDIS_URL = server.url
+    yield server
+    server.stop()
+
+
+def subscribers(server: PrivateRedis) -> int:
+    """Pattern subscriptions the server holds (a web process's one subscriber)."""
+    return redis.Redis.from_url(server.url).pubsub_numpat()
