@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import redis
+from django.db import transaction
 from django.test import AsyncClient
 
 from applications.services import run_create, task_transition
@@ -30,12 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def open_approval(user: Any, name: str = "acme") -> ApprovalRequest:
     """A task of the user's, prepared, and its approval request, open (committed when the test
-    runs with transactional_db)."""
-    result = run_create(user=user, job_urls=[f"https://jobs.lever.co/{name}/1234-abcd"])
-    task = result.tasks[0]
-    task_transition(task=task, transition="claim", actor="test")
-    task_transition(task=task, transition="prepared", actor="test")
-    approval, _ = approval_create(task=task)
+    runs with transactional_db). In one transaction: the prepare message that ingestion
+    publishes on commit finds the task prepared already, and a worker still running from the
+    engine's tests drops it."""
+    with transaction.atomic():
+        result = run_create(user=user, job_urls=[f"https://jobs.lever.co/{name}/1234-abcd"])
+        task = result.tasks[0]
+        task_transition(task=task, transition="claim", actor="test")
+        task_transition(task=task, transition="prepared", actor="test")
+        approval, _ = approval_create(task=task)
     return approval
 
 
