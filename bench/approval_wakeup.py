@@ -37,8 +37,10 @@ DECISIONS = 200
 WAIT_TIMEOUT = 30
 POLL_SECONDS = 5.0
 BASELINE_DECISIONS = 50
-# How long the waiters are left alone before the web process is measured, and for how long.
-SETTLE_SECONDS = 3.0
+# The waiters are left alone until the web process has used under QUIET_CPU_SECONDS of CPU in
+# a second (at most SETTLE_MAX_SECONDS), then it is measured for IDLE_SECONDS.
+SETTLE_MAX_SECONDS = 12.0
+QUIET_CPU_SECONDS = 0.1
 IDLE_SECONDS = 5.0
 
 
@@ -124,7 +126,14 @@ async def long_poll(port: int, web_pid: int, approvals: list[tuple[int, int, str
     waiters = [asyncio.create_task(wait(a, token)) for a, _, token in approvals]
     while sent < len(waiters):
         await asyncio.sleep(0.05)
-    await asyncio.sleep(SETTLE_SECONDS)
+    # The web process signs each waiter in and reads its row first: measured once that is done,
+    # when its CPU has been quiet for a second (or after SETTLE_MAX_SECONDS).
+    settle_deadline = time.monotonic() + SETTLE_MAX_SECONDS
+    while time.monotonic() < settle_deadline:
+        before = process_cpu_seconds(web_pid)
+        await asyncio.sleep(1.0)
+        if process_cpu_seconds(web_pid) - before < QUIET_CPU_SECONDS:
+            break
     cpu_before, started = process_cpu_seconds(web_pid), time.monotonic()
     await asyncio.sleep(IDLE_SECONDS)
     cpu_pct = (process_cpu_seconds(web_pid) - cpu_before) / (time.monotonic() - started) * 100
@@ -195,12 +204,16 @@ def web_database_connections() -> int:
     runs against it: they are the web process's)."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchone()[0]
+    finally:
+        # Run in a thread of its own: its connection would outlive it.
+        connection.close()
 
 
 def start_web(port: int, log: Path) -> subprocess.Popen:
