@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import api, api_detail, api_policies
+from approvals import api, api_detail, api_policies, waits
 
 urlpatterns = [
     path("approvals/", api.ApprovalListApi.as_view(), name="approval-list"),
@@ -21,6 +21,7 @@ urlpatterns = [
         api.ApprovalDecideApi.as_view(approve=False),
         name="approval-reject",
     ),
+    path("approvals/<int:approval_id>/wait/", waits.approval_wait, name="approval-wait"),
     path(
         "approvals/by-token/<str:token>/approve/",
         api.ApprovalTokenDecideApi.as_view(approve=True),

@@ -104,7 +104,10 @@ def write_result(
 
 # --- Benchmarks of the engine: real workers on the benchmark's own database and Redis ---------
 
-BENCH_REDIS_DB = 8
+# The benchmarks' Redis database and database name; BENCH_REDIS_DB and BENCH_DATABASE choose
+# others, so that two checkouts can run benchmarks on one machine at once.
+BENCH_REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "8"))
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "applyline_bench")
 
 
 def engine_environment() -> dict[str, str]:
@@ -116,7 +119,7 @@ def engine_environment() -> dict[str, str]:
     redis_url = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": database._replace(path="/applyline_bench").geturl(),
+        "DATABASE_URL": database._replace(path=f"/{BENCH_DATABASE}").geturl(),
         "TEST_REDIS_URL": redis_url._replace(path=f"/{BENCH_REDIS_DB}").geturl(),
         "LOG_LEVEL": "WARNING",
     }

@@ -70,8 +70,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves the admin's static files from the ASGI process (from the apps when DEBUG,
-    # from STATIC_ROOT after collectstatic otherwise).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # from STATIC_ROOT after collectstatic otherwise), without taking an async view off the event
+    # loop (config/middleware.py).
+    "config.middleware.AsyncWhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -273,6 +274,13 @@ APPROVAL_TTL_SECONDS = env_int("APPROVAL_TTL_SECONDS", 20 * 60)
 APPROVAL_LINK_KEY = env_str("APPROVAL_LINK_KEY", "")
 # The address in every link sent (e-mail, webhooks, Slack, push): scheme, host and port.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The longest GET /api/approvals/{id}/wait/ may wait for a decision (its `timeout` at most).
+APPROVAL_WAIT_MAX_SECONDS = env_int("APPROVAL_WAIT_MAX_SECONDS", 30)
+# While the web process's Redis subscription is down, waiters read their rows this often.
+WAKEUP_FALLBACK_SECONDS = env_float("WAKEUP_FALLBACK_SECONDS", 1.0)
+# GET /api/events/ writes a comment line this often when nothing happens, so that proxies and
+# browsers keep the stream open and a dead client is found.
+EVENTS_HEARTBEAT_SECONDS = env_float("EVENTS_HEARTBEAT_SECONDS", 15.0)
 # The driver that fills and submits applications (workers/drivers.py).
 APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDriver")
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")

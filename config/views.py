@@ -19,7 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
 class ApiRootApi(APIView):
     """The API's endpoints. Item paths take an id: `/api/runs/{id}/`, `/api/tasks/{id}/`, with
     the actions under a task (`cancel/`, `retry/`, `resume/`, `boost/`) and an approval
-    (`approve/`, `reject/`); the schema and the docs describe every one."""
+    (`approve/`, `reject/`, `wait/`); the schema and the docs describe every one. `events/` streams
+    the signed-in user's changes as server-sent events."""
 
     # A map of the API, public like the docs; each endpoint asks for a sign-in itself.
     permission_classes = [AllowAny]
@@ -31,6 +32,7 @@ class ApiRootApi(APIView):
         "approval_stats": "approval-stats",
         "approval_policy": "approval-policy",
         "approval_rules": "approval-rule-list",
+        "events": "events",
         "health": "health",
         "schema": "schema",
         "docs": "api-docs",

@@ -43,6 +43,7 @@ EXPECTED = {
     | {"404", "409", "410"},
     ("/api/approvals/by-token/{token}/reject/", "post"): WITH_BODY - SIGNED_IN
     | {"404", "409", "410"},
+    ("/api/approvals/{approval_id}/wait/", "get"): SIGNED_IN | {"400", "404"},
 }
 
 

@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransition
 from applications import statements
 from applications.models import ApplicationTask, TaskEvent, TaskState
 from applications.services import sessions
+from core import events
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def task_transition(
             f"Task {task.pk} is no longer {from_state} as loaded; another writer changed it."
         )
     _log_change(task, from_state, transition, actor, reason)
+    events.task_changed(task, from_state=from_state)
     handed_out = [write for write in alongside if isinstance(write, statements.HandOut)]
     for write in handed_out:
         sessions.publish_handed_out(write)

@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition
 from applications.models import ApplicationTask
 from approvals.models import OPEN_STATUSES, ApprovalRequest, AuditAction
 from approvals.services.audit import audit_entry
-from core import rows
+from core import events, rows
 
 
 def approval_cancel_for_task(
@@ -27,6 +27,7 @@ def approval_cancel_for_task(
     approval.cancel(outcome=f"the application was cancelled by {actor}")
     if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
         raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+    events.approval_changed(approval)
     audit_entry(
         approval,
         AuditAction.CANCELLED,

@@ -15,7 +15,7 @@ from applications.services.transitions import task_transition
 from approvals.models import ApprovalRequest, AuditAction
 from approvals.services.audit import SYSTEM, Via, audit_entry
 from config import dispatch
-from core import rows
+from core import events, rows
 
 
 def close(
@@ -68,6 +68,7 @@ def close(
     )
     if not decided.matched:
         raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+    events.approval_changed(approval)
     if transition == "approve":
         task_request_pause_for(task=task)
         dispatch.publish_submit(task.pk, task.celery_task_id)

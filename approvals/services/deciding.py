@@ -26,7 +26,7 @@ from approvals.services import timeouts
 from approvals.services.audit import SYSTEM, Via, audit_entry
 from approvals.services.closing import close
 from approvals.services.tokens import token_hash
-from core import rows
+from core import events, rows
 from jobs.models import JobPosting
 
 # The decision's read of the request, locked (the conditions follow).
@@ -167,6 +167,8 @@ def _decide(
             comment=comment,
             data={"approve": True, "given": given, "required": approval.policy.get("required")},
         ).save()
+        # Still open, one decision more: the review pages and the dashboard show it.
+        events.approval_changed(approval)
     return approval
 
 

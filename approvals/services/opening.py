@@ -19,6 +19,7 @@ from approvals.services import notifying
 from approvals.services.audit import SYSTEM_ACTOR, audit_entry
 from approvals.services.policies import policy_and_rules_in_force
 from approvals.services.tokens import token_hash, token_new, token_seal
+from core import events
 
 # The reminder goes out when this share of the time is left.
 REMIND_AT_SHARE_LEFT = 0.2
@@ -112,6 +113,7 @@ def approval_create(*, task: ApplicationTask) -> Opening:
 def _after_opening(opening: Opening) -> None:
     from approvals.services.rules import rule_apply
 
+    events.approval_changed(opening.approval)
     if rule_apply(opening.approval, rules=opening.rules):
         return
     notifying.notify_requested(opening)

@@ -26,7 +26,7 @@ from approvals.services.audit import SWEEP_ACTOR, SYSTEM, Via, audit_entry
 from approvals.services.closing import close
 from approvals.services.opening import link_new
 from approvals.services.tokens import token_unseal
-from core import rows
+from core import events, rows
 
 # How every timeout's outcome begins; statistics count a request that a timeout approved (and
 # so APPROVED) as a timeout, not an approval, by it.
@@ -83,6 +83,7 @@ def _escalate(approval: ApprovalRequest, *, actor: str, via: Via) -> None:
     ]
     for link, _ in links:
         link.save()
+    events.approval_changed(approval)
     audit_entry(
         approval,
         AuditAction.ESCALATED,
@@ -104,6 +105,7 @@ def _expire_alone(approval: ApprovalRequest, *, actor: str, via: Via, outcome: s
     approval.expire(outcome=outcome)
     if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
         raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+    events.approval_changed(approval)
     audit_entry(
         approval,
         AuditAction.TIMED_OUT,
