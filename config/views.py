@@ -28,6 +28,8 @@ class ApiRootApi(APIView):
         "tasks": "task-list",
         "applications": "application-list",
         "approvals": "approval-list",
+        "notifications": "notification-list",
+        "notification_endpoints": "notification-endpoint-list",
         "health": "health",
         "schema": "schema",
         "docs": "api-docs",

@@ -3,10 +3,20 @@
 - requests: ApprovalRequest (its state machine), ApprovalLink (one link per approver, the
   token stored as a hash) and ApprovalDecision (one per approver);
 - policies: ApprovalPolicy, who approves and what a timeout does (a user's defaults, or a run's);
-- audit: AuditEntry, the append-only log of everything that happened to a request.
+- audit: AuditEntry, the append-only log of everything that happened to a request;
+- notifications: Notification (one message to one recipient) and NotificationEndpoint (a user's
+  webhooks, Slack and Apprise URLs).
 """
 
 from approvals.models.audit import AuditAction, AuditEntry, AuditQuerySet
+from approvals.models.notifications import (
+    EndpointKind,
+    Notification,
+    NotificationChannel,
+    NotificationEndpoint,
+    NotificationKind,
+    NotificationStatus,
+)
 from approvals.models.policies import ApprovalPolicy, NotifyChannel, TimeoutAction
 from approvals.models.requests import (
     OPEN_STATUSES,
@@ -27,6 +37,12 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "AuditQuerySet",
+    "EndpointKind",
+    "Notification",
+    "NotificationChannel",
+    "NotificationEndpoint",
+    "NotificationKind",
+    "NotificationStatus",
     "NotifyChannel",
     "TimeoutAction",
     "token_hash",
