@@ -230,7 +230,7 @@ def _end(notification: Notification, claimed_at, status: str, *, error: str = ""
             "approval_id": notification.request_id,
             "channel": notification.channel,
             "status": status,
-            "error": error,
+            **({"error": error} if error else {}),
         },
     )
 
