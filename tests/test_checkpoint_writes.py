@@ -27,10 +27,11 @@ def test_steps_of_milliseconds_are_written_with_pending_approval():
     with CaptureQueriesContext(connection) as queries:
         assert prepare_application(task_id=task.pk, message_id="message-1") == "prepared"
 
-    # The claim's read, the claim, the approval policy in force, and PENDING_APPROVAL with the
-    # checkpoint, the approval request, its link and its audit row.
+    # The claim's read, the claim, the approval policy in force, PENDING_APPROVAL with the
+    # checkpoint, the approval request, its link and its audit row, and the notifications with
+    # the audit rows of those sent at once (in the app).
     statements = [query for query in queries if "SAVEPOINT" not in query["sql"]]
-    assert len(statements) == 4
+    assert len(statements) == 5
     task.refresh_from_db()
     assert task.state == TaskState.PENDING_APPROVAL
     assert task.checkpoint["steps_done"] == STEPS

@@ -54,3 +54,9 @@ def test_an_approver_without_an_address_gets_no_email(db):
     opening = approval_waiting(nobody, notify=["email", "in_app"])
 
     assert [row.channel for row in notifications_of(opening)] == ["in_app"]
+
+
+def test_a_policy_that_names_no_channel_sends_nothing(owner):
+    opening = approval_waiting(owner, notify=[])
+
+    assert notifications_of(opening) == []

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from approvals import statements
 from approvals.models import (
     OPEN_STATUSES,
     ApprovalLink,
@@ -70,7 +71,8 @@ def notify(approval: ApprovalRequest, links: list[tuple[ApprovalLink, str]], *, 
     applicant's link (not for an escalation, which goes to the people it names). Called inside
     the transaction that makes the request, reminder or escalation; the links are saved. The
     tokens in `links` are not kept: each message unseals its link's when it is sent."""
-    channels = set(approval.policy.get("notify") or default_notify())
+    # A policy that names no channel sends nothing.
+    channels = set(approval.policy.get("notify", default_notify()))
     now = timezone.now()
     rows: list[Notification] = []
     for link, _ in links:
@@ -92,10 +94,7 @@ def notify(approval: ApprovalRequest, links: list[tuple[ApprovalLink, str]], *, 
             row.endpoint, row.recipient = endpoint, endpoint.label[:200]
             rows.append(row)
     if rows:
-        Notification.objects.bulk_create(rows)
-        AuditEntry.objects.bulk_create(
-            [_audit(approval, row) for row in rows if row.status == NotificationStatus.SENT]
-        )
+        statements.insert_notifications(rows, audit=_audit(approval, rows[0]))
         dispatch.publish_notifications(
             [row.pk for row in rows if row.status == NotificationStatus.PENDING]
         )
