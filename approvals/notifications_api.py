@@ -17,6 +17,7 @@ from approvals.services import endpoints, notifying
 from approvals.services.channels import review_url
 from approvals.services.tokens import token_unseal
 from config.filters import query_filters
+from config.schema import AutoSchema
 
 
 class NotificationOutput(serializers.ModelSerializer):
@@ -152,11 +153,21 @@ class EndpointKindInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EndpointKind.choices)
 
 
+class BodyRequiredSchema(AutoSchema):
+    """drf-spectacular marks a body required by its component's required fields, which a oneOf
+    of components (PolymorphicProxySerializer) has none of: the endpoint input's is required."""
+
+    def _get_request_for_media_type(self, serializer: Any, direction: str = "request") -> Any:
+        schema, _ = super()._get_request_for_media_type(serializer, direction)
+        return schema, True
+
+
 class EndpointListApi(ListAPIView):
     """GET /api/notification-endpoints/: the signed-in user's endpoints; POST: a new one (a
     webhook's secret is in this answer only)."""
 
     serializer_class = EndpointOutput
+    schema = BodyRequiredSchema()
 
     def get_queryset(self):
         return selectors.endpoint_list(user=self.request.user)
