@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import api, api_detail, api_policies, waits
+from approvals import api, api_detail, api_policies, notifications_api, waits
 
 urlpatterns = [
     path("approvals/", api.ApprovalListApi.as_view(), name="approval-list"),
@@ -43,5 +43,23 @@ urlpatterns = [
         "approval-rules/<int:rule_id>/",
         api_policies.RuleDetailApi.as_view(),
         name="approval-rule-detail",
+    ),
+    path(
+        "notifications/", notifications_api.NotificationListApi.as_view(), name="notification-list"
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications_api.NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
+    path(
+        "notification-endpoints/",
+        notifications_api.EndpointListApi.as_view(),
+        name="notification-endpoint-list",
+    ),
+    path(
+        "notification-endpoints/<int:endpoint_id>/",
+        notifications_api.EndpointDetailApi.as_view(),
+        name="notification-endpoint-detail",
     ),
 ]

@@ -33,6 +33,7 @@ PUBLISH_TASK = "workers.publish_prepare_messages"
 SWEEP_STALE_TASK = "workers.sweep_stale_tasks"
 SWEEP_APPROVALS_TASK = "workers.sweep_approvals"
 RECONCILE_TASK = "workers.reconcile_queued_tasks"
+SEND_NOTIFICATION_TASK = "workers.send_notification"
 
 # Where each task goes when it is sent without a queue (CELERY_TASK_ROUTES).
 TASK_ROUTES = {
@@ -153,6 +154,32 @@ def publish_submit(task_id: int, message_id: str) -> None:
         ),
         f"the submit message of task {task_id}",
     )
+
+
+def send_notifications_now(notification_ids: Iterable[int]) -> int:
+    """Publish one message per notification (each row is one recipient) over one producer
+    connection."""
+    sent = 0
+    with current_app.producer_or_acquire() as producer, producer.batch():
+        for notification_id in notification_ids:
+            current_app.send_task(
+                SEND_NOTIFICATION_TASK,
+                args=[notification_id],
+                queue=QUEUE_MAINTENANCE,
+                priority=BROKER_PRIORITY_NORMAL,
+                producer=producer,
+            )
+            sent += 1
+    return sent
+
+
+def publish_notifications(notification_ids: list[int]) -> None:
+    """On commit, one message per notification row; one that is lost is published again by the
+    approvals sweep (approvals.services.notifying.notifications_resend_lost)."""
+    if not notification_ids:
+        return
+    ids = list(notification_ids)
+    _on_commit(lambda: send_notifications_now(ids), f"{len(ids)} notification message(s)")
 
 
 def interrupt(message_id: str) -> None:

@@ -234,6 +234,15 @@ SPECTACULAR_SETTINGS = {
     # forms, but a form cannot tell an empty list from an absent field, nor a number from a
     # string, so a schema of one would promise what the server cannot check.
     "PARSER_WHITELIST": ["config.parsers.JSONParser"],
+    # Choice sets that share a field name (status, kind) across components, named.
+    "ENUM_NAME_OVERRIDES": {
+        "NotificationStatusEnum": "approvals.models.NotificationStatus",
+        "NotificationKindEnum": "approvals.models.NotificationKind",
+        "EndpointKindEnum": "approvals.models.EndpointKind",
+        "WebhookKindEnum": [("webhook", "webhook")],
+        "SlackKindEnum": [("slack", "slack")],
+        "AppriseKindEnum": [("apprise", "apprise")],
+    },
 }
 # The sidecar's static files are found (and collected) as an app's.
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
@@ -281,6 +290,32 @@ WAKEUP_FALLBACK_SECONDS = env_float("WAKEUP_FALLBACK_SECONDS", 1.0)
 # GET /api/events/ writes a comment line this often when nothing happens, so that proxies and
 # browsers keep the stream open and a dead client is found.
 EVENTS_HEARTBEAT_SECONDS = env_float("EVENTS_HEARTBEAT_SECONDS", 15.0)
+# Notifications (approvals.services.notifying): attempts per recipient before a message is
+# failed, the wait before the first retry (doubled at each one), how long a webhook, Slack or
+# Apprise endpoint may take to connect and to answer, and after how long past its due time a
+# pending message is taken for lost and published again by the approvals sweep.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_BACKOFF_SECONDS = env_float("NOTIFY_BACKOFF_SECONDS", 30.0)
+NOTIFY_HTTP_TIMEOUT_SECONDS = env_float("NOTIFY_HTTP_TIMEOUT_SECONDS", 5.0)
+NOTIFY_LOST_AFTER_SECONDS = env_int("NOTIFY_LOST_AFTER_SECONDS", 300)
+# The soft time limit of one attempt, whatever the channel does with its own timeouts (an
+# endpoint that answers a byte at a time outlasts a read timeout); the hard one is 5 s later.
+NOTIFY_TIME_LIMIT_SECONDS = env_int(
+    "NOTIFY_TIME_LIMIT_SECONDS", int(4 * NOTIFY_HTTP_TIMEOUT_SECONDS) + 10
+)
+
+# E-mail: Django's backend; under DEBUG the console, where `make demo` shows each link sent.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "config.mail.ConsoleEmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Applyline <applyline@localhost>")
 # The driver that fills and submits applications (workers/drivers.py).
 APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDriver")
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")

@@ -16,3 +16,7 @@ CELERY_BROKER_URL = REDIS_URL
 # Celery workers started by the tests work on the test database.
 if os.environ.get("APPLYLINE_TEST_WORKER"):
     DATABASES["default"]["NAME"] = "test_" + DATABASES["default"]["NAME"]  # noqa: F405
+
+# E-mail stays in memory (pytest-django's mail.outbox in the tests' own process; the workers'
+# is dropped), unless a test's worker is given another backend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

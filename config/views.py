@@ -33,6 +33,8 @@ class ApiRootApi(APIView):
         "approval_policy": "approval-policy",
         "approval_rules": "approval-rule-list",
         "events": "events",
+        "notifications": "notification-list",
+        "notification_endpoints": "notification-endpoint-list",
         "health": "health",
         "schema": "schema",
         "docs": "api-docs",

@@ -6,6 +6,9 @@ BIN=.venv/bin
 export DEBUG="${DEBUG:-1}"
 export WEB_PORT="${WEB_PORT:-8000}"
 export FLOWER_PORT="${FLOWER_PORT:-5555}"
+# The address in every approval link sent; each new approval's e-mail, with its link, is
+# printed by the maintenance worker (the console e-mail backend under DEBUG).
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${WEB_PORT}}"
 export FLOWER_USER="${FLOWER_USER:-admin}"
 export FLOWER_PASSWORD="${FLOWER_PASSWORD:-applyline-demo}"
 export APPLYLINE_DATA_DIR="${APPLYLINE_DATA_DIR:-.data}"
@@ -27,6 +30,8 @@ Applyline is starting (Ctrl-C stops everything):
   Flower         http://127.0.0.1:${FLOWER_PORT}/  (${FLOWER_USER} / ${FLOWER_PASSWORD})
 
 Processes: web, worker (approvals + default), reserve (approvals only), maintenance, beat, flower.
+Approval links arrive by e-mail, printed below by the maintenance worker ("maintenance |"), and
+in the app at ${base}/api/notifications/.
 
 MSG
 exec $BIN/honcho start -f Procfile

@@ -28,10 +28,10 @@ def test_steps_of_milliseconds_are_written_with_pending_approval():
         assert prepare_application(task_id=task.pk, message_id="message-1") == "prepared"
 
     # The claim's read, the claim, the driver's read of the profile it fills in, the approval
-    # policy in force, and PENDING_APPROVAL with the checkpoint, the approval request, its link
-    # and its audit row.
+    # policy in force, PENDING_APPROVAL with the checkpoint, the approval request, its link and
+    # its audit row, and the notifications with the audit rows of those sent at once (in the app).
     statements = [query for query in queries if "SAVEPOINT" not in query["sql"]]
-    assert len(statements) == 5
+    assert len(statements) == 6
     task.refresh_from_db()
     assert task.state == TaskState.PENDING_APPROVAL
     assert task.checkpoint["steps_done"] == STEPS

@@ -44,6 +44,11 @@ EXPECTED = {
     ("/api/approvals/by-token/{token}/reject/", "post"): WITH_BODY - SIGNED_IN
     | {"404", "409", "410"},
     ("/api/approvals/{approval_id}/wait/", "get"): SIGNED_IN | {"400", "404"},
+    ("/api/notifications/", "get"): SIGNED_IN | {"400", "404"},
+    ("/api/notifications/{notification_id}/read/", "post"): SIGNED_IN | {"403", "404"},
+    ("/api/notification-endpoints/", "get"): SIGNED_IN | {"400", "404"},
+    ("/api/notification-endpoints/", "post"): WITH_BODY,
+    ("/api/notification-endpoints/{endpoint_id}/", "delete"): SIGNED_IN | {"404"},
 }
 
 

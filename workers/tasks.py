@@ -97,11 +97,30 @@ def sweep_stale_tasks() -> dict[str, int]:
 
 @shared_task(name=dispatch.SWEEP_APPROVALS_TASK)
 def sweep_approvals() -> dict[str, int]:
-    """Deadlines (each request's timeout action) and reminders, once each."""
+    """Deadlines (each request's timeout action) and reminders, once each; notifications whose
+    message was lost, published again."""
     return {
         "timed_out": approval_services.approvals_time_out_due(),
         "reminded": approval_services.approvals_remind_due(),
+        "notifications_resent": approval_services.notifications_resend_lost(),
     }
+
+
+# One message per recipient. The row counts the attempts and caps them (NOTIFY_MAX_ATTEMPTS),
+# so Celery's own count is not: a message redelivered after its worker died is an attempt too.
+# The soft time limit ends an attempt whose endpoint answers too slowly for its own timeouts.
+@shared_task(
+    name=dispatch.SEND_NOTIFICATION_TASK,
+    bind=True,
+    max_retries=None,
+    soft_time_limit=settings.NOTIFY_TIME_LIMIT_SECONDS,
+    time_limit=settings.NOTIFY_TIME_LIMIT_SECONDS + 5,
+)
+def send_notification(self, notification_id: int) -> str:
+    try:
+        return approval_services.notification_send(notification_id=notification_id)
+    except approval_services.NotificationRetry as retry:
+        raise self.retry(countdown=retry.countdown, exc=retry) from retry
 
 
 @shared_task(name=dispatch.RECONCILE_TASK)

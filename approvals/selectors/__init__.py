@@ -1,7 +1,8 @@
 """Reads of the approvals domain, one module per job:
 
 - `requests`: a user's requests (list, one, the detail with decisions, links and audit log),
-  auto-approve rules and runs, each scoped to the user asking;
+  auto-approve rules, runs, in-app notifications and notification endpoints, each scoped to
+  the user asking;
 - `review`: what a link's review page shows, scoped to the link (the token is the credential);
 - `stats`: statistics over a date range.
 """
@@ -11,6 +12,9 @@ from approvals.selectors.requests import (
     approval_detail,
     approval_get,
     approval_list,
+    endpoint_list,
+    notification_get,
+    notification_list,
     rule_get,
     rule_list,
     run_of,
@@ -28,6 +32,9 @@ __all__ = [
     "approval_get",
     "approval_list",
     "approval_stats",
+    "endpoint_list",
+    "notification_get",
+    "notification_list",
     "review_by_token",
     "rule_get",
     "rule_list",

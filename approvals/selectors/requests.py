@@ -18,6 +18,9 @@ from approvals.models import (
     ApprovalRequest,
     AuditEntry,
     AutoApproveRule,
+    Notification,
+    NotificationChannel,
+    NotificationEndpoint,
 )
 
 # Filters of the list beyond the statuses: every request still waiting for a decision.
@@ -75,3 +78,28 @@ def rule_get(*, user: AbstractBaseUser, rule_id: int) -> AutoApproveRule:
 def run_of(*, user: AbstractBaseUser, run_id: int) -> ApplicationRun:
     """The user's run, for its approval policy; another's is not found (404)."""
     return get_object_or_404(ApplicationRun.objects.only("id", "user_id"), pk=run_id, user=user)
+
+
+def notification_list(
+    *, user: AbstractBaseUser, unread: bool | None = None
+) -> QuerySet[Notification]:
+    """The user's in-app notifications, newest first."""
+    notifications = Notification.objects.filter(
+        user=user, channel=NotificationChannel.IN_APP
+    ).select_related("request__task__job", "link")
+    if unread is not None:
+        notifications = notifications.filter(read_at__isnull=unread)
+    return notifications.order_by("-created_at", "-pk")
+
+
+def notification_get(*, user: AbstractBaseUser, notification_id: int) -> Notification:
+    return get_object_or_404(
+        Notification.objects.select_related("request__task__job", "link"),
+        pk=notification_id,
+        user=user,
+        channel=NotificationChannel.IN_APP,
+    )
+
+
+def endpoint_list(*, user: AbstractBaseUser) -> QuerySet[NotificationEndpoint]:
+    return NotificationEndpoint.objects.filter(user=user).order_by("-created_at", "-pk")

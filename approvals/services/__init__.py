@@ -7,17 +7,27 @@
 - `cancelling`: a cancelled task's request.
 - `policies`: a user's and a run's approval policy, checked, and the copy a request keeps.
 - `rules`: auto-approve rules.
-- `notifying`: telling approvers (e-mail, webhooks, Slack, Apprise, in the app).
+- `notifying`: telling approvers (e-mail, webhooks, Slack, Apprise, in the app): one row and
+  one message per recipient, sent once, retried with backoff.
+- `channels`: how each channel sends one notification.
+- `endpoints`: a user's webhooks, Slack and Apprise URLs.
 - `audit`: the append-only log's rows.
 - `tokens`: link tokens, hashed and sealed.
 """
 
 from approvals.services.deciding import approval_decide, approval_decide_by_token, link_by_token
+from approvals.services.notifying import (
+    NotificationRetry,
+    notification_mark_read,
+    notification_send,
+    notifications_resend_lost,
+)
 from approvals.services.opening import Opening, approval_create, approval_new, approval_request_open
 from approvals.services.policies import policy_get, policy_in_force, policy_save
 from approvals.services.timeouts import approvals_remind_due, approvals_time_out_due
 
 __all__ = [
+    "NotificationRetry",
     "Opening",
     "approval_create",
     "approval_decide",
@@ -27,6 +37,9 @@ __all__ = [
     "approvals_remind_due",
     "approvals_time_out_due",
     "link_by_token",
+    "notification_mark_read",
+    "notification_send",
+    "notifications_resend_lost",
     "policy_get",
     "policy_in_force",
     "policy_save",

@@ -29,6 +29,12 @@ WORKER_ENV = {
     # threshold of a few seconds.
     "HEARTBEAT_SECONDS": "0.5",
     "LOG_LEVEL": "WARNING",
+    # Notification retries in a fraction of a second, and an endpoint's timeout of one.
+    "NOTIFY_MAX_ATTEMPTS": "3",
+    "NOTIFY_BACKOFF_SECONDS": "0.3",
+    "NOTIFY_HTTP_TIMEOUT_SECONDS": "1",
+    # E-mail printed by the worker, as in the demo (the worker's log file is its output).
+    "EMAIL_BACKEND": "config.mail.ConsoleEmailBackend",
 }
 
 
