@@ -57,7 +57,7 @@ def make_approvals(count: int, prefix: str) -> list[tuple[int, int, str]]:
         for task in run_create(user=user, job_urls=links).tasks:
             task_transition(task=task, transition="claim", actor="benchmark")
             task_transition(task=task, transition="prepared", actor="benchmark")
-            approval, _ = approval_create(task=task)
+            approval = approval_create(task=task).approval
             made.append((approval.pk, task.pk, token))
     return made
 

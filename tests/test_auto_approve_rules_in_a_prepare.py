@@ -45,8 +45,8 @@ def test_a_rule_on_the_values_filled_that_does_not_match_costs_no_statement_and_
     )
 
     # As with no rule: the claim's read, the claim, the driver's read of the profile, the policy
-    # in force with the rules, and PENDING_APPROVAL with its request.
-    assert len(statements) == 5
+    # in force with the rules, PENDING_APPROVAL with its request, and its notifications.
+    assert len(statements) == 6
     assert published == set()
     assert (approval.status, approval.task.state) == (
         ApprovalStatus.PENDING,
@@ -60,7 +60,7 @@ def test_a_rule_on_the_posting_reads_the_posting_once(django_capture_on_commit_c
         django_capture_on_commit_callbacks,
     )
 
-    assert len(statements) == 6
+    assert len(statements) == 7
     assert published == set()
     assert approval.status == ApprovalStatus.PENDING
 

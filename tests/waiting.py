@@ -39,7 +39,7 @@ def open_approval(user: Any, name: str = "acme") -> ApprovalRequest:
         task = result.tasks[0]
         task_transition(task=task, transition="claim", actor="test")
         task_transition(task=task, transition="prepared", actor="test")
-        approval, _ = approval_create(task=task)
+        approval = approval_create(task=task).approval
     return approval
 
 
