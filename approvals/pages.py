@@ -37,6 +37,8 @@ from approvals.exceptions import ApprovalClosed, ApprovalExpired, ApprovalNotFou
 from approvals.models import AuditAction
 from approvals.selectors import Phase, Review
 from approvals.services.audit import Via, audit_record
+from config import wakeups
+from core import events
 
 # What a page answers in each phase (a page of an open request answers 200).
 PHASE_STATUS = {Phase.EXPIRED: 410, Phase.CANCELLED: 410, Phase.NOT_ALLOWED: 403}
@@ -45,7 +47,9 @@ MAX_COMMENT_LENGTH = 2000
 FIRST_FIELDS = ("first_name", "last_name", "name", "email", "phone")
 # How often the fallback event stream reads the row, and how long one stream lasts before the
 # browser's EventSource connects again.
-EVENTS_CHECK_SECONDS = 0.5
+# With the subscription up, the row is read again at least this often all the same (a
+# deadline passing is told by the sweep's event; this is a safety net, not the way news comes).
+EVENTS_RESYNC_SECONDS = 30
 EVENTS_STREAM_SECONDS = 300
 EVENTS_KEEPALIVE_SECONDS = 15
 
@@ -238,9 +242,13 @@ def review_screenshot(request: HttpRequest, token: str) -> HttpResponse:
 
 def _read_status(token: str) -> dict[str, Any] | None:
     try:
-        return review_status(selectors.review_by_token(token))
+        review = selectors.review_by_token(token)
     except ApprovalNotFound:
         return None
+    else:
+        status = review_status(review)
+        status["about"] = (review.approval.user_id, review.approval.pk, review.task.pk)
+        return status
     finally:
         # A stream lasts minutes: it holds no database connection between its reads. (Not one
         # inside a transaction, which is its caller's: the tests' client runs this view on the
@@ -249,25 +257,43 @@ def _read_status(token: str) -> dict[str, Any] | None:
             connection.close()
 
 
+def _is_about(approval_id: int, task_id: int):
+    def accept(event: dict[str, Any]) -> bool:
+        about = {events.KIND_APPROVAL: approval_id, events.KIND_TASK: task_id}
+        return event.get("data", {}).get("id") == about.get(event.get("kind"))
+
+    return accept
+
+
 async def status_changes(token: str) -> AsyncIterator[dict[str, Any]]:
     """The link's status each time it changes, the first at once; ends once nothing can change
-    any more.
-
-    The fallback path: it reads the row every EVENTS_CHECK_SECONDS. It stands in for the
-    Redis pub/sub stream of the request's and task's changes, which replaces this one function."""
+    any more. Woken by the change events of its request and task (the web process's one Redis
+    subscriber, config.wakeups), the row read after listening so that no change is missed;
+    while the subscription is down, the row is read every WAKEUP_FALLBACK_SECONDS."""
+    status = await sync_to_async(_read_status)(token)
+    if status is None:
+        return
+    user_id, approval_id, task_id = status["about"]
+    subscription = wakeups.subscriber()
     last = None
-    while True:
-        status = await sync_to_async(_read_status)(token)
-        if status is None:
-            return
-        status.pop("html")
-        seen = {key: value for key, value in status.items() if key != "seconds_left"}
-        if seen != last:
-            last = seen
-            yield status
-        if status["final"]:
-            return
-        await asyncio.sleep(EVENTS_CHECK_SECONDS)
+    with subscription.listen(user_id, accept=_is_about(approval_id, task_id)) as listener:
+        await subscription.ready()
+        while True:
+            live = subscription.live
+            # What the listener heard so far is older than the read, which sees it.
+            listener.clear()
+            status = await sync_to_async(_read_status)(token)
+            if status is None:
+                return
+            for private in ("html", "about"):
+                status.pop(private)
+            seen = {key: value for key, value in status.items() if key != "seconds_left"}
+            if seen != last:
+                last = seen
+                yield status
+            if status["final"]:
+                return
+            await listener.next(EVENTS_RESYNC_SECONDS if live else settings.WAKEUP_FALLBACK_SECONDS)
 
 
 async def _event_stream(token: str) -> AsyncIterator[str]:
