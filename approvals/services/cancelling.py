@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_fsm import ConcurrentTransition
-
 from applications.models import ApplicationTask
 from approvals.models import OPEN_STATUSES, ApprovalRequest, AuditAction
-from approvals.services.audit import audit_entry
-from core import events, rows
+from approvals.services.closing import request_transition
 
 
 def approval_cancel_for_task(
@@ -23,16 +20,11 @@ def approval_cancel_for_task(
     )
     if approval is None:
         return
-    from_status = approval.status
-    approval.cancel(outcome=f"the application was cancelled by {actor}")
-    if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
-        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
-    events.approval_changed(approval)
-    audit_entry(
+    request_transition(
         approval,
-        AuditAction.CANCELLED,
+        "cancel",
+        action=AuditAction.CANCELLED,
         actor=actor,
-        old_status=from_status,
-        new_status=approval.status,
         comment=reason,
-    ).save()
+        outcome=f"the application was cancelled by {actor}",
+    )

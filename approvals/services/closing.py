@@ -74,3 +74,34 @@ def close(
         dispatch.publish_submit(task.pk, task.celery_task_id)
     else:
         application_release(task=task)
+
+
+def request_transition(
+    approval: ApprovalRequest,
+    transition: str,
+    *,
+    action: str,
+    actor: str,
+    via: Via = SYSTEM,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    **arguments: Any,
+) -> None:
+    """A transition of the request alone (escalate; cancel or expire when its task has moved on
+    another way), written conditional on the status it started from, with its audit row and its
+    change event on commit. The request is locked by the caller."""
+    from_status = approval.status
+    getattr(approval, transition)(**arguments)
+    if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
+        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
+    events.approval_changed(approval)
+    audit_entry(
+        approval,
+        action,
+        actor=actor,
+        via=via,
+        old_status=from_status,
+        new_status=approval.status,
+        comment=comment,
+        data=data,
+    ).save()

@@ -131,27 +131,16 @@ def _decide(
     )
     given = 1 + sum(1 for earlier in decisions if earlier.approve)
     escalation = approver.link is not None and approver.link.escalation
-    if not approve:
-        outcome = f"rejected by {approver.label}"
+    if not approve or escalation or given >= approval.policy.get("required", 1):
+        # A rejection rejects at once; the quorum (or an escalation's approver) approves.
+        transition = "approve" if approve else "reject"
         close(
             approval,
             task,
-            "reject",
+            transition,
             actor=approver.label,
             via=via,
-            outcome=outcome,
-            comment=comment,
-            records=[decision],
-        )
-    elif escalation or given >= approval.policy.get("required", 1):
-        outcome = f"approved by {approver.label}"
-        close(
-            approval,
-            task,
-            "approve",
-            actor=approver.label,
-            via=via,
-            outcome=outcome,
+            outcome=f"{transition}d by {approver.label}",
             comment=comment,
             records=[decision],
         )

@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransition
 
 from applications.models import ApplicationTask, TaskState
 from approvals.models import (
@@ -23,10 +22,10 @@ from approvals.models import (
 )
 from approvals.services import notifying
 from approvals.services.audit import SWEEP_ACTOR, SYSTEM, Via, audit_entry
-from approvals.services.closing import close
+from approvals.services.closing import close, request_transition
 from approvals.services.opening import link_new
 from approvals.services.tokens import token_unseal
-from core import events, rows
+from core import rows
 
 # How every timeout's outcome begins; statistics count a request that a timeout approved (and
 # so APPROVED) as a timeout, not an approval, by it.
@@ -66,55 +65,37 @@ def time_out(
                 action=AuditAction.TIMED_OUT,
             )
         else:
-            _expire_alone(approval, actor=actor, via=via, outcome=outcome)
+            # The task has left PENDING_APPROVAL another way: the request alone.
+            request_transition(
+                approval,
+                "expire",
+                action=AuditAction.TIMED_OUT,
+                actor=actor,
+                via=via,
+                data={"outcome": outcome},
+                outcome=outcome,
+            )
 
 
 def _escalate(approval: ApprovalRequest, *, actor: str, via: Via) -> None:
     """PENDING → ESCALATED: the deadline extended once, a link for each of `escalate_to`, and
     those links sent on commit."""
-    from_status = approval.status
     extension = timedelta(seconds=approval.policy.get("escalation_extension_seconds", 1200))
-    approval.escalate(expires_at=timezone.now() + extension)
-    if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
-        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
-    links = [
-        link_new(approval, person, escalation=True)
-        for person in approval.policy.get("escalate_to", [])
-    ]
+    expires_at = timezone.now() + extension
+    people = approval.policy.get("escalate_to", [])
+    request_transition(
+        approval,
+        "escalate",
+        action=AuditAction.ESCALATED,
+        actor=actor,
+        via=via,
+        data={"to": [person["label"] for person in people], "expires_at": expires_at.isoformat()},
+        expires_at=expires_at,
+    )
+    links = [link_new(approval, person, escalation=True) for person in people]
     for link, _ in links:
         link.save()
-    events.approval_changed(approval)
-    audit_entry(
-        approval,
-        AuditAction.ESCALATED,
-        actor=actor,
-        via=via,
-        old_status=from_status,
-        new_status=approval.status,
-        data={
-            "to": [link.label for link, _ in links],
-            "expires_at": approval.expires_at.isoformat(),
-        },
-    ).save()
     notifying.notify(approval, links, kind="escalated")
-
-
-def _expire_alone(approval: ApprovalRequest, *, actor: str, via: Via, outcome: str) -> None:
-    """A request whose task has left PENDING_APPROVAL another way: the request alone."""
-    from_status = approval.status
-    approval.expire(outcome=outcome)
-    if not rows.update_if(approval, where={"id": approval.pk, "status": from_status}):
-        raise ConcurrentTransition(f"Approval {approval.pk} is no longer {from_status}.")
-    events.approval_changed(approval)
-    audit_entry(
-        approval,
-        AuditAction.TIMED_OUT,
-        actor=actor,
-        via=via,
-        old_status=from_status,
-        new_status=approval.status,
-        data={"outcome": outcome},
-    ).save()
 
 
 def approvals_time_out_due(*, limit: int = 500) -> int:
