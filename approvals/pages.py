@@ -193,6 +193,7 @@ def review_status(review: Review, request: HttpRequest | None = None) -> dict[st
         "submitted_at": _iso(review.submitted_at),
         "finished_at": _iso(task.finished_at),
         "required": review.required,
+        "values_heading": review.values_heading,
         "approvals": review.approvals_given,
         "decisions": [
             {

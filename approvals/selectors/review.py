@@ -91,6 +91,15 @@ class Review:
         return action
 
     @property
+    def values_heading(self) -> str:
+        """The heading of the values: what will be, was, or was only filled in."""
+        if self.phase == Phase.SUBMITTED:
+            return "What was submitted"
+        if self.phase in (Phase.PENDING, Phase.WAITING, Phase.SUBMITTING):
+            return "What will be submitted"
+        return "What was filled in"
+
+    @property
     def phase(self) -> str:
         status = self.approval.status
         if status == ApprovalStatus.CANCELLED:

@@ -162,10 +162,12 @@ def test_a_link_opened_on_a_phone_approves_and_shows_submitted_without_a_reload(
         def wait_for_submitted():
             page.get_by_text(re.compile(r"Submitted at \d\d:\d\d:\d\d")).wait_for(timeout=30_000)
             page.screenshot(path=shots / "submitted-live-390.png", full_page=True)
-            return page.evaluate("window.notReloaded === true"), scroll_width(page)
+            heading = page.locator("#values-heading").text_content()
+            return page.evaluate("window.notReloaded === true"), scroll_width(page), heading
 
-        not_reloaded, width = browser.run(wait_for_submitted)
+        not_reloaded, width, heading = browser.run(wait_for_submitted)
         assert not_reloaded
+        assert heading == "What was submitted"
         assert width <= PHONE["width"]
         assert browser.console_errors == []
         browser.run(lambda: page.context.close())
