@@ -70,6 +70,15 @@ def replace_unusable_connections(sender: Any = None, **_) -> None:
 
 
 @signals.worker_process_init.connect
+def publish_events_in_background(**_) -> None:
+    """A worker hands its change events to a thread of its process (core.events), so that it
+    never waits for Redis between one message and the next."""
+    from core import events
+
+    events.publish_in_background()
+
+
+@signals.worker_process_init.connect
 def listen_for_stop(**_) -> None:
     from workers.interrupts import listen_for_stop
 

@@ -28,13 +28,21 @@ def test_steps_of_milliseconds_are_written_with_pending_approval():
         assert prepare_application(task_id=task.pk, message_id="message-1") == "prepared"
 
     # The claim's read, the claim, the driver's read of the profile it fills in, the approval
-    # policy in force, PENDING_APPROVAL with the checkpoint, the approval request, its link and
-    # its audit row, and the notifications with the audit rows of those sent at once (in the app).
+    # policy in force (with the user's auto-approve rules: none), and PENDING_APPROVAL with the
+    # checkpoint, the approval request, its link, its audit row, the notifications and the
+    # audit rows of those sent at once (in the app). No transaction around them.
     statements = [query for query in queries if "SAVEPOINT" not in query["sql"]]
-    assert len(statements) == 6
+    assert len(statements) == 5
     task.refresh_from_db()
     assert task.state == TaskState.PENDING_APPROVAL
     assert task.checkpoint["steps_done"] == STEPS
+    approval = task.approval_request
+    assert approval.links.get().user_id == task.user_id
+    assert sorted(approval.notifications.values_list("channel", "status", "link__user_id")) == [
+        ("email", "pending", task.user_id),
+        ("in_app", "sent", task.user_id),
+    ]
+    assert sorted(approval.audit.values_list("action", flat=True)) == ["created", "notified"]
 
 
 @pytest.mark.django_db

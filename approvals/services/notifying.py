@@ -71,6 +71,17 @@ def notify(approval: ApprovalRequest, links: list[tuple[ApprovalLink, str]], *, 
     applicant's link (not for an escalation, which goes to the people it names). Called inside
     the transaction that makes the request, reminder or escalation; the links are saved. The
     tokens in `links` are not kept: each message unseals its link's when it is sent."""
+    rows = notifications_plan(approval, links, kind=kind)
+    if rows:
+        statements.insert_notifications(rows, audit=_audit(approval, rows[0]))
+    notifications_publish(approval, rows, kind=kind, approvers=len(links))
+
+
+def notifications_plan(
+    approval: ApprovalRequest, links: list[tuple[ApprovalLink, str]], *, kind: str
+) -> list[Notification]:
+    """The notification rows `notify` writes, not yet saved: for a caller that writes them in a
+    statement of its own (a new request's, with PENDING_APPROVAL)."""
     # A policy that names no channel sends nothing.
     channels = set(approval.policy.get("notify", default_notify()))
     now = timezone.now()
@@ -93,16 +104,33 @@ def notify(approval: ApprovalRequest, links: list[tuple[ApprovalLink, str]], *, 
             row = _row(approval, applicant_link, kind, endpoint.kind, now=now)
             row.endpoint, row.recipient = endpoint, endpoint.label[:200]
             rows.append(row)
-    if rows:
-        statements.insert_notifications(rows, audit=_audit(approval, rows[0]))
-        dispatch.publish_notifications(
-            [row.pk for row in rows if row.status == NotificationStatus.PENDING]
-        )
+    return rows
+
+
+def notifications_audit(approval: ApprovalRequest, rows: list[Notification]) -> list[AuditEntry]:
+    """The audit rows of the notifications sent as they are made (in the app), for a caller
+    that writes them with the rows (their ids are not known yet, so not in `data`)."""
+    entries = []
+    for row in rows:
+        if row.status == NotificationStatus.SENT:
+            entry = _audit(approval, row)
+            del entry.data["notification_id"]
+            entries.append(entry)
+    return entries
+
+
+def notifications_publish(
+    approval: ApprovalRequest, rows: list[Notification], *, kind: str, approvers: int
+) -> None:
+    """On commit, one message per saved row still to send."""
+    dispatch.publish_notifications(
+        [row.pk for row in rows if row.status == NotificationStatus.PENDING]
+    )
     logger.info(
         "approval %s: %s to %d approvers, %d notifications",
         approval.pk,
         kind,
-        len(links),
+        approvers,
         len(rows),
         extra={"approval_id": approval.pk, "kind": kind},
     )

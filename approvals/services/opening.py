@@ -14,12 +14,17 @@ from django.utils import timezone
 
 from applications.models import ApplicationTask
 from applications.services.preparing import task_mark_prepared
-from approvals.models import ApprovalLink, ApprovalRequest, AuditAction, AutoApproveRule
+from approvals.models import (
+    ApprovalLink,
+    ApprovalRequest,
+    AuditAction,
+    AutoApproveRule,
+    NotificationKind,
+)
 from approvals.services import notifying
 from approvals.services.audit import SYSTEM_ACTOR, audit_entry
 from approvals.services.policies import policy_and_rules_in_force
 from approvals.services.tokens import token_hash, token_new, token_seal
-from core import events
 
 # The reminder goes out when this share of the time is left.
 REMIND_AT_SHARE_LEFT = 0.2
@@ -89,13 +94,27 @@ def link_new(
 
 def approval_request_open(*, task: ApplicationTask) -> Opening:
     """A running task whose every step is done: RUNNING → PENDING_APPROVAL with its approval
-    request, links and audit row, in one statement; then, on commit, the approvers are told
-    (or the user's auto-approve rule approves). Raises TaskLost when the row is no longer the
-    worker's."""
+    request, links and audit row, in one statement; then the approvers are told, or the user's
+    auto-approve rule approves. Raises TaskLost when the row is no longer the worker's.
+
+    A user without rules (most users, and every prepare pays for this path) gets the approvers'
+    notifications written in that same statement too, with no transaction around it: nothing
+    can approve the request at once, so nothing else is to be written with it."""
     opening = approval_new(task)
-    with transaction.atomic():
-        task_mark_prepared(task=task, records=opening.records)
-        _after_opening(opening)
+    if opening.rules:
+        with transaction.atomic():
+            task_mark_prepared(task=task, records=opening.records)
+            _after_opening(opening)
+        return opening
+    approval = opening.approval
+    notifications = notifying.notifications_plan(
+        approval, opening.links, kind=NotificationKind.REQUESTED
+    )
+    audit = notifying.notifications_audit(approval, notifications)
+    task_mark_prepared(task=task, records=[*opening.records, *notifications, *audit])
+    notifying.notifications_publish(
+        approval, notifications, kind=NotificationKind.REQUESTED, approvers=len(opening.links)
+    )
     return opening
 
 
@@ -113,7 +132,6 @@ def approval_create(*, task: ApplicationTask) -> Opening:
 def _after_opening(opening: Opening) -> None:
     from approvals.services.rules import rule_apply
 
-    events.approval_changed(opening.approval)
     if rule_apply(opening.approval, rules=opening.rules):
         return
     notifying.notify_requested(opening)
