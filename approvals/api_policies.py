@@ -18,7 +18,7 @@ from applications.api import StrictCharField
 from applications.models import ApplicationRun
 from approvals import selectors
 from approvals.models import ApprovalPolicy, AutoApproveRule, NotifyChannel, TimeoutAction
-from approvals.services import policies, rules
+from approvals.services import conditions, policies, rules
 
 NO_NUL = "^[^\\u0000]*$"
 
@@ -177,8 +177,8 @@ class PolicyApi(WritesRefusedMixin, APIView):
 # Auto-approve rules.
 
 FIELD_PATTERN = (
-    "^(" + "|".join(field.replace(".", "\\.") for field in rules.FIELDS) + ")$"
-    "|^(" + "|".join(rules.PATH_NAMESPACES) + ")(\\.[^.\\u0000]+)+$"
+    "^(" + "|".join(field.replace(".", "\\.") for field in conditions.FIELDS) + ")$"
+    "|^(" + "|".join(conditions.PATH_NAMESPACES) + ")(\\.[^.\\u0000]+)+$"
 )
 _TEXT = {"type": "string", "pattern": NO_NUL}
 _SCALAR = {"anyOf": [_TEXT, {"type": "number"}, {"type": "boolean"}]}
@@ -200,22 +200,22 @@ def _branch(operators: tuple[str, ...], value: dict[str, Any]) -> dict[str, Any]
 CONDITIONS_SCHEMA = {
     "type": "array",
     "minItems": 1,
-    "maxItems": rules.MAX_CONDITIONS,
+    "maxItems": conditions.MAX_CONDITIONS,
     "description": "Every one must hold. Fields: "
-    + ", ".join(rules.FIELDS)
+    + ", ".join(conditions.FIELDS)
     + ", filled.<path> (a value filled in), checkpoint.<path>. See the README for how each "
     "operator compares.",
     "items": {
         "oneOf": [
             _branch(("==", "!="), _SCALAR),
-            _branch(rules.ORDERING, {"type": "number"}),
-            _branch(rules.TEXT, _TEXT),
+            _branch(conditions.ORDERING, {"type": "number"}),
+            _branch(conditions.TEXT, _TEXT),
             _branch(
-                rules.MEMBERSHIP,
+                conditions.MEMBERSHIP,
                 {
                     "type": "array",
                     "minItems": 1,
-                    "maxItems": rules.MAX_LIST_ITEMS,
+                    "maxItems": conditions.MAX_LIST_ITEMS,
                     "items": _SCALAR,
                 },
             ),

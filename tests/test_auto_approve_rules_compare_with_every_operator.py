@@ -4,7 +4,7 @@ task does not have never holds."""
 
 import pytest
 
-from approvals.services.rules import OPERATORS, condition_holds, conditions_hold
+from approvals.services.conditions import OPERATORS, condition_holds, conditions_hold
 
 FACTS = {
     "posting": {

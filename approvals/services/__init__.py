@@ -6,7 +6,8 @@
 - `timeouts`: the deadline's action (approve, reject, escalate) and the reminder, by the sweeps.
 - `cancelling`: a cancelled task's request.
 - `policies`: a user's and a run's approval policy, checked, and the copy a request keeps.
-- `rules`: auto-approve rules.
+- `rules`: auto-approve rules, tried when a request is made, and saving them.
+- `conditions`: a rule's conditions: their fields, how each operator compares, what is refused.
 - `notifying`: telling approvers (e-mail, webhooks, Slack, Apprise, in the app): one row and
   one message per recipient, sent once, retried with backoff.
 - `channels`: how each channel sends one notification.
