@@ -114,7 +114,8 @@ class ApprovalRequest(StoredValuesMixin, FSMModelMixin, models.Model):
 
     def _close(self, *, by, outcome: str) -> None:
         self.decided_at = timezone.now()
-        self.decided_by = by
+        # An account, or its id (a decision by link knows its approver's account by id).
+        self.decided_by_id = getattr(by, "pk", by)
         self.outcome = outcome[:300]
         self.remind_at = None
 

@@ -36,10 +36,14 @@ def close(
     locked by the caller, so either both change or neither. An approval publishes the submit on
     commit and makes running work yield; a rejection or expiry gives the duplicate lock back."""
     from_status = approval.status
+    # Who decided: the account given, or the one of the decision written with it (a link's
+    # approver with an account), by id.
     user = (
         by
         if by is not None
-        else next((record.user for record in records or [] if getattr(record, "user", None)), None)
+        else next(
+            (record.user_id for record in records or [] if getattr(record, "user_id", None)), None
+        )
     )
     arguments = {"outcome": outcome} if transition == "expire" else {"by": user, "outcome": outcome}
     getattr(approval, transition)(**arguments)

@@ -124,8 +124,9 @@ def _decide(
         request=approval,
         approver_key=approver.key,
         label=approver.label,
-        user=approver.user,
         link=approver.link,
+        # A link's approver with an account is that account, though not signed in.
+        user_id=approver.user.pk if approver.user else getattr(approver.link, "user_id", None),
         approve=approve,
         comment=comment,
     )

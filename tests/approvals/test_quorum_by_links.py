@@ -44,6 +44,8 @@ def test_one_approval_of_two_needed_leaves_it_pending_and_the_second_approves(tw
     second = decide(token_of(two_of_three, "owner"))
     assert second.status_code == 200
     assert states(two_of_three) == (ApprovalStatus.APPROVED, TaskState.APPROVED)
+    # Decided by the owner's link: the owner's account, though not signed in.
+    assert two_of_three.approval.decided_by_id == two_of_three.approval.user_id
     assert len(submits_published()) == 1
     decisions = ApprovalDecision.objects.filter(request=two_of_three.approval)
     assert [(d.label, d.approve, d.comment) for d in decisions] == [

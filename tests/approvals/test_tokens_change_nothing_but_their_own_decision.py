@@ -70,7 +70,8 @@ def test_an_expired_token_changes_nothing_after_the_deadline_is_applied(two_need
 def test_each_token_decides_as_its_own_approver(two_needed):
     assert decide(token_of(two_needed, "bob")) == 200
     decision = ApprovalDecision.objects.get()
-    assert (decision.label, decision.user_id, decision.link.label) == ("bob", None, "bob")
+    bob = two_needed.approval.policy["approvers"][2]
+    assert (decision.label, decision.user_id, decision.link.label) == ("bob", bob["user_id"], "bob")
 
 
 @pytest.mark.django_db
