@@ -46,7 +46,10 @@ def clear_broker() -> None:
     clear_broker_keys(redis_client())
 
 
-@pytest.fixture(scope="session")
+# Started once for the engine's tests and stopped after the last of them: a worker left
+# running would take the messages that later tests' rows publish (a notification, a prepare)
+# and write while those tests' databases are flushed.
+@pytest.fixture(scope="package")
 def workers(django_db_setup, django_db_blocker, tmp_path_factory):
     clear_broker()
     pool = WorkerPool(
