@@ -3,13 +3,8 @@ and uvicorn's access log would write with the path, nor an API token."""
 
 import http.client
 import logging
-import os
 import re
-import socket
-import subprocess
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,10 +15,10 @@ from applications.services import run_create, task_transition
 from approvals.models import ApprovalRequest
 from approvals.services import approval_create
 from tests.console import console_output
+from tests.web import web_process
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
 # The shape of a link's token (secrets.token_urlsafe(32)), for tokens the test did not make.
 UNKNOWN_TOKEN = "Zm9yZ2VkLXRva2VuLW5vdC1pbi10aGUtZGF0YWJhc2UtYXQtYWxs"
 
@@ -138,60 +133,14 @@ def test_djangos_own_handlers_which_would_skip_the_filter_are_not_installed():
         assert logger.propagate, name
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the web process exited"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("the web process did not listen")
-
-
-def _web_command() -> str:
-    """The web process's command line, from the Procfile."""
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith("web:"):
-            return line.removeprefix("web:").strip()
-    raise AssertionError("the Procfile has no web process")
-
-
 def test_the_web_process_logs_a_link_without_its_token(django_db_setup, tmp_path):
     """The Procfile's web line, run for real: uvicorn's access log and Django's warning."""
-    port = _free_port()
     log = tmp_path / "web.log"
-    env = {
-        **os.environ,
-        "WEB_PORT": str(port),
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "APPLYLINE_TEST_WORKER": "1",  # the test database
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            ["sh", "-c", f"exec {_web_command()}"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for_port(port, server)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    with web_process(log) as base:
+        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
         connection.request("POST", f"/api/approvals/by-token/{UNKNOWN_TOKEN}/approve/")
         assert connection.getresponse().status == 404
         connection.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     written = log.read_text()
     assert UNKNOWN_TOKEN not in written, written

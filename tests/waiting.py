@@ -7,8 +7,6 @@ import asyncio
 import contextlib
 import http.client
 import json
-import os
-import socket
 import subprocess
 import threading
 import time
@@ -24,9 +22,9 @@ from django.test import AsyncClient
 from applications.services import run_create, task_transition
 from approvals.models import ApprovalRequest
 from approvals.services import approval_create
+from tests import web
 from tests.brokers import PrivateRedis
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.web import free_port
 
 
 def open_approval(user: Any, name: str = "acme") -> ApprovalRequest:
@@ -78,20 +76,6 @@ def wait_until(condition: Any, timeout: float = 10.0, message: str = "") -> None
         time.sleep(0.01)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _web_command() -> str:
-    """The web process's command line, from the Procfile."""
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith("web:"):
-            return line.removeprefix("web:").strip()
-    raise AssertionError("the Procfile has no web process")
-
-
 class WebProcess:
     """The Procfile's web process (uvicorn), on the test database and the given Redis."""
 
@@ -102,37 +86,12 @@ class WebProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = {
-            **os.environ,
-            "WEB_PORT": str(self.port),
-            "DJANGO_SETTINGS_MODULE": "config.settings_test",
-            "APPLYLINE_TEST_WORKER": "1",  # the test database
-            "TEST_REDIS_URL": self.redis_url,
-            "WAKEUP_FALLBACK_SECONDS": "0.2",
-            "PYTHONUNBUFFERED": "1",
-        }
-        with self.log.open("ab") as output:
-            self.process = subprocess.Popen(
-                ["sh", "-c", f"exec {_web_command()}"],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                assert time.monotonic() < deadline, "the web process did not listen"
-                time.sleep(0.05)
+        env = {"TEST_REDIS_URL": self.redis_url, "WAKEUP_FALLBACK_SECONDS": "0.2"}
+        self.process = web.launch(self.log, self.port, env)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        if self.process is not None:
+            web.stop(self.process)
 
     def logged(self) -> str:
         return self.log.read_text()

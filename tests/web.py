@@ -43,22 +43,18 @@ def _wait_for_port(port: int, server: subprocess.Popen, timeout: float) -> None:
     raise AssertionError("the web process did not listen")
 
 
-@contextmanager
-def web_process(log: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
-    """The web process running; yields its base URL (http://127.0.0.1:<port>). Its output goes
-    to `log`, complete once the block is left."""
-    port = free_port()
+def launch(log: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
+    """The Procfile's web line started on `port` with `env` (over the tests' environment: the
+    test database), its output appended to `log`; returns once it listens."""
     environment = {
         **os.environ,
         "WEB_PORT": str(port),
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "APPLYLINE_TEST_WORKER": "1",  # the test database
-        "REDIS_URL": settings.REDIS_URL,
-        "TEST_REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
-        **(env or {}),
+        **env,
     }
-    with log.open("wb") as output:
+    with log.open("ab") as output:
         server = subprocess.Popen(
             ["sh", "-c", f"exec {web_command()}"],
             cwd=ROOT,
@@ -68,11 +64,30 @@ def web_process(log: Path, *, env: dict[str, str] | None = None) -> Iterator[str
         )
     try:
         _wait_for_port(port, server, timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
+    except AssertionError:
+        stop(server)
+        raise
+    return server
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@contextmanager
+def web_process(log: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The web process running; yields its base URL (http://127.0.0.1:<port>). Its output goes
+    to `log`, complete once the block is left."""
+    port = free_port()
+    redis = {"REDIS_URL": settings.REDIS_URL, "TEST_REDIS_URL": settings.REDIS_URL}
+    server = launch(log, port, {**redis, **(env or {})})
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(server)
