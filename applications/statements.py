@@ -163,19 +163,21 @@ def write_heartbeat(task: ApplicationTask, *, state: str, now: Any) -> bool:
         return cursor.rowcount == 1
 
 
-def write_pause_requests(task_ids: list[int]) -> None:
-    """Ask these running tasks to pause. The rows are locked in id order: an approval and a
-    submit of the same user may ask the same tasks at once, and two statements that lock them
-    in different orders deadlock."""
+def write_pause_requests(task_ids: list[int]) -> list[tuple[int, str]]:
+    """Ask these running tasks to pause; returns (id, message id) of the rows asked. The rows
+    are locked in id order: an approval and a submit of the same user may ask the same tasks at
+    once, and two statements that lock them in different orders deadlock."""
     if not task_ids:
-        return
+        return []
     table = _tasks()
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET pause_requested_at = %s WHERE id IN (SELECT id FROM {table} "
-            "WHERE id = ANY(%s) AND state = %s ORDER BY id FOR NO KEY UPDATE)",
+            "WHERE id = ANY(%s) AND state = %s ORDER BY id FOR NO KEY UPDATE) "
+            "RETURNING id, celery_task_id",
             [timezone.now(), task_ids, TaskState.RUNNING],
         )
+        return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
 def lock_ingestions_of(user_id: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import redis
@@ -28,18 +29,69 @@ class SimulatedBrowserError(Exception):
     lost connection): an error the engine knows nothing about."""
 
 
+@dataclass
+class StepResult:
+    """What a step leaves behind. `values`: what it filled in, merged into the checkpoint's
+    `values`. `checkpoint`: other checkpoint keys it sets, each replaced whole — `browser` (the
+    page reached and the encrypted storage state), `screenshot` (a path under MEDIA_ROOT),
+    `questions` (required questions the profile could not answer), `unplaced` (profile values
+    no field on the page took), `posting` (company and title as the page gives them)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    checkpoint: dict[str, Any] = field(default_factory=dict)
+
+
+class StepYielded(Exception):
+    """A pause request seen between page actions: the step stopped early, its progress so far
+    in `progress`, to be recorded before the task pauses; the step itself is redone on resume,
+    from that progress."""
+
+    def __init__(self, progress: StepResult) -> None:
+        super().__init__("paused between page actions")
+        self.progress = progress
+
+
+class NeedsPerson(Exception):
+    """The page asks for what only the person can give: `kind` is "code" (an e-mailed or
+    two-factor code), "captcha" or "login"; `prompt` says what to do, shown on the review page
+    with the screenshot in `progress.checkpoint["screenshot"]`. The task waits for the answer
+    without a worker slot, then redoes this step with `checkpoint["handoff"]["answer"]`."""
+
+    def __init__(self, *, kind: str, prompt: str, progress: StepResult) -> None:
+        super().__init__(prompt)
+        self.kind = kind
+        self.prompt = prompt
+        self.progress = progress
+
+
+class SiteSessionExpired(StepFailed):
+    """The site's session ended (signed out, timed out) and cannot be restored: the task goes
+    EXPIRED with this message, and nothing is submitted."""
+
+
+class AlreadyAppliedOnSite(StepFailed):
+    """The site says this application exists already (applied outside Applyline, or by an
+    earlier click): no second submission; the message carries the site's words."""
+
+
 class Driver(Protocol):
     def steps(self, task: ApplicationTask) -> list[str]: ...
 
-    def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
-        """Do one step; return the values it filled in (merged into the checkpoint)."""
+    def run_step(self, task: ApplicationTask, step: str) -> StepResult:
+        """Do one step (or, after a pause, the rest of it, from the checkpoint). Raises
+        StepFailed, StepYielded, NeedsPerson, SiteSessionExpired or AlreadyAppliedOnSite."""
 
     def submit(self, task: ApplicationTask) -> None:
-        """The final click."""
+        """The final click, confirmed from the page. Raises SiteSessionExpired or
+        AlreadyAppliedOnSite before any click when the page says so."""
 
     def was_submitted(self, task: ApplicationTask) -> bool | None:
         """Ask the site whether the application exists: True, False, or None when it cannot
         tell."""
+
+    def finish(self, task: ApplicationTask) -> None:
+        """The task's prepare or submit is over, however it ended: let go of what it held
+        (its browser context)."""
 
 
 @functools.cache
@@ -79,7 +131,7 @@ class SimulatedDriver:
     def steps(self, task: ApplicationTask) -> list[str]:
         return list(self._options(task).get("steps", settings.SIMULATED_STEPS))
 
-    def run_step(self, task: ApplicationTask, step: str) -> dict[str, Any]:
+    def run_step(self, task: ApplicationTask, step: str) -> StepResult:
         options = self._options(task)
         seconds = float(options.get("step_seconds", settings.SIMULATED_STEP_SECONDS))
         if step in options.get("slow_once", {}) and self._first_run(task, step):
@@ -91,7 +143,7 @@ class SimulatedDriver:
         key = SIM_STEP_LOG.format(task_id=task.pk)
         if self.redis.rpush(key, step) == 1:
             self.redis.expire(key, SIM_TTL_SECONDS)
-        return self._filled(task) if step == FILL_STEP else {}
+        return StepResult(values=self._filled(task) if step == FILL_STEP else {})
 
     def _filled(self, task: ApplicationTask) -> dict[str, Any]:
         """What the simulated form is filled with: the applicant's profile, as a browser's
@@ -136,3 +188,6 @@ class SimulatedDriver:
         if self._options(task).get("outcome_unknown"):
             return None
         return bool(self.redis.sismember(SIM_SUBMITTED, task.pk))
+
+    def finish(self, task: ApplicationTask) -> None:
+        pass

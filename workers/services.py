@@ -21,8 +21,14 @@ from applications.services.preemption import (
     task_wait_for_session,
     wait_for_submit_ended,
 )
-from applications.services.preparing import task_claim_prepare, task_note_step, task_record_step
+from applications.services.preparing import (
+    task_claim_prepare,
+    task_note_progress,
+    task_note_step,
+    task_record_step,
+)
 from applications.services.submitting import (
+    SubmitClaim,
     SubmitNext,
     task_claim_submit,
     task_mark_submitted,
@@ -30,7 +36,7 @@ from applications.services.submitting import (
     task_submit_interrupted,
 )
 from approvals.services import approval_request_open
-from workers.drivers import StepFailed, get_driver
+from workers.drivers import NeedsPerson, StepFailed, StepYielded, get_driver
 from workers.interrupts import (
     WorkerStopping,
     interrupts_allowed,
@@ -52,7 +58,10 @@ def prepare_application(*, task_id: int, message_id: str, retried: bool = False)
         task = _claim_after_submits(task_id=task_id, message_id=message_id, retried=retried)
         if task is None:
             return "dropped"
-        outcome = _run_steps(driver, task)
+        try:
+            outcome = _run_steps(driver, task)
+        finally:
+            driver.finish(task)
         if outcome is not None:
             return outcome
         try:
@@ -77,7 +86,14 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
         step = remaining[position]
         try:
             with interrupts_allowed():
-                values = driver.run_step(task, step)
+                result = driver.run_step(task, step)
+        except StepYielded as yielded:
+            task_note_progress(task=task, **_as_progress(yielded.progress))
+            return _pause(task)
+        except NeedsPerson as need:
+            task_note_progress(task=task, **_as_progress(need.progress))
+            task_fail(task=task, reason=f"Step {step!r} needs the person: {need.prompt}")
+            return "failed"
         except WorkerStopping:
             return _pause(task, reason=PAUSED_FOR_STOP)
         except SoftTimeLimitExceeded:
@@ -94,22 +110,27 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
             return "failed"
         position += 1
         last = position == len(remaining)
+        done = {"task": task, "step": step, **_as_progress(result)}
         if not last and stop_requested():
             # The stop came after the step, or its driver ignored the interruption.
-            task_note_step(task=task, step=step, values=values)
+            task_note_step(**done)
             return _pause(task, reason=PAUSED_FOR_STOP)
         if last or time.monotonic() - written_at < settings.CHECKPOINT_MIN_INTERVAL_SECONDS:
             # Written with the next write: PENDING_APPROVAL for the last step.
-            task_note_step(task=task, step=step, values=values)
+            task_note_step(**done)
             continue
         try:
-            yield_to = task_record_step(task=task, step=step, values=values)
+            yield_to = task_record_step(**done)
         except TaskLost:
             return "lost"
         written_at = time.monotonic()
         if yield_to is not None:
             return _pause(task, yield_to)
     return None
+
+
+def _as_progress(result) -> dict:
+    return {"values": result.values, "checkpoint": result.checkpoint}
 
 
 def _claim_after_submits(*, task_id: int, message_id: str, retried: bool) -> ApplicationTask | None:
@@ -152,20 +173,28 @@ def submit_application(*, task_id: int, message_id: str, retried: bool = False) 
             return "dropped"
         task = claim.task
         try:
-            if claim.next == SubmitNext.WAIT_FOR_SESSION:
-                task_wait_for_session(task)
-                task_start_submit(task=task)
-            elif claim.next == SubmitNext.CHECK_SITE:
-                outcome = driver.was_submitted(task)
-                if outcome is True:
-                    task_mark_submitted(task=task)
-                    return "submitted (found on the site)"
-                if outcome is None:
-                    task_fail(task=task, reason=OUTCOME_UNKNOWN, release=False)
-                    return "outcome unknown"
-            return _click(driver, task)
-        except TaskLost:
-            return "lost"
+            return _submit(driver, claim)
+        finally:
+            driver.finish(task)
+
+
+def _submit(driver, claim: SubmitClaim) -> str:
+    task = claim.task
+    try:
+        if claim.next == SubmitNext.WAIT_FOR_SESSION:
+            task_wait_for_session(task)
+            task_start_submit(task=task)
+        elif claim.next == SubmitNext.CHECK_SITE:
+            outcome = driver.was_submitted(task)
+            if outcome is True:
+                task_mark_submitted(task=task)
+                return "submitted (found on the site)"
+            if outcome is None:
+                task_fail(task=task, reason=OUTCOME_UNKNOWN, release=False)
+                return "outcome unknown"
+        return _click(driver, task)
+    except TaskLost:
+        return "lost"
 
 
 def _click(driver, task: ApplicationTask) -> str:

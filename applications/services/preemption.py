@@ -30,6 +30,11 @@ from config import dispatch
 logger = logging.getLogger(__name__)
 
 SLOT_FREED_KEY = "applyline:slot-freed:{user_id}"
+# A pause request, mirrored in Redis as the message id of the run asked to pause, so that a
+# browser step can look for it between page actions without the database (and from the thread
+# that drives the browser, where the ORM refuses to run).
+PAUSE_SIGNAL_KEY = "applyline:pause:{task_id}"
+PAUSE_SIGNAL_TTL_SECONDS = 3600
 SUBMIT_ENDED_KEY = "applyline:submit-ended:{user_id}"
 # A wake-up nobody consumed is dropped after this long: it only ever says "look again".
 WAKE_TTL_SECONDS = 60
@@ -63,7 +68,7 @@ def task_request_pause_for(*, task: ApplicationTask) -> list[ApplicationTask]:
     if counts.approved > reserve_free + yielding + len(chosen):
         others = [other for other in running if other not in chosen]
         chosen.extend(others[:1])
-    statements.write_pause_requests([other.pk for other in chosen])
+    _signal_pauses(statements.write_pause_requests([other.pk for other in chosen]))
     return chosen
 
 
@@ -74,12 +79,48 @@ def task_ask_session_holders_to_pause(*, task: ApplicationTask) -> list[Applicat
     running = statements.read_running_of_user(user_id=task.user_id, other_than=task.pk)
     if len(running) < settings.MAX_SESSIONS_PER_USER:
         return []
-    statements.write_pause_requests([other.pk for other in running if not other.pause_requested_at])
+    _signal_pauses(
+        statements.write_pause_requests(
+            [other.pk for other in running if not other.pause_requested_at]
+        )
+    )
     return running
 
 
 def task_pause_requested(*, task: ApplicationTask) -> bool:
     return ApplicationTask.objects.filter(pk=task.pk, pause_requested_at__isnull=False).exists()
+
+
+def _signal_pauses(asked: list[tuple[int, str]]) -> None:
+    """Mirror the pause requests just written in Redis once they are committed. Lost (Redis
+    down) it costs only speed: the step boundary reads the row, and the revoke follows."""
+
+    def signal() -> None:
+        try:
+            pipeline = _client().pipeline(transaction=False)
+            for task_id, message_id in asked:
+                pipeline.set(
+                    PAUSE_SIGNAL_KEY.format(task_id=task_id),
+                    message_id,
+                    ex=PAUSE_SIGNAL_TTL_SECONDS,
+                )
+            pipeline.execute()
+        except redis.RedisError:
+            logger.warning("could not signal pause requests %s in Redis", asked, exc_info=True)
+
+    if asked:
+        transaction.on_commit(signal)
+
+
+def pause_signalled(*, task_id: int, message_id: str) -> bool:
+    """Whether this run of the task (its message id) has been asked to pause: Redis only, so
+    safe from any thread, and cheap enough to ask between page actions. A signal meant for an
+    earlier run of the task (another message id) does not count."""
+    try:
+        value = _client().get(PAUSE_SIGNAL_KEY.format(task_id=task_id))
+    except redis.RedisError:
+        return False
+    return value is not None and value.decode() == message_id
 
 
 # --- Yielding ---------------------------------------------------------------------------------

@@ -114,23 +114,42 @@ def _after_claim(task: ApplicationTask, lock: Any = None) -> ApplicationTask | N
     return task
 
 
-def task_note_step(*, task: ApplicationTask, step: str, values: dict[str, Any]) -> None:
+def task_note_step(
+    *,
+    task: ApplicationTask,
+    step: str,
+    values: dict[str, Any],
+    checkpoint: dict[str, Any] | None = None,
+) -> None:
     """Add a finished step to the task's checkpoint in memory only: the next write of the row
-    (a step boundary, PENDING_APPROVAL, a pause, a failure) records it."""
-    checkpoint = dict(task.checkpoint)
-    checkpoint["steps_done"] = [*checkpoint.get("steps_done", []), step]
-    checkpoint["values"] = {**checkpoint.get("values", {}), **values}
-    task.checkpoint = checkpoint
+    (a step boundary, PENDING_APPROVAL, a pause, a failure) records it. `values` are merged
+    into the checkpoint's values; the `checkpoint` keys the step sets replace theirs."""
+    task_note_progress(task=task, values=values, checkpoint=checkpoint)
+    task.checkpoint["steps_done"] = [*task.checkpoint.get("steps_done", []), step]
+
+
+def task_note_progress(
+    *, task: ApplicationTask, values: dict[str, Any], checkpoint: dict[str, Any] | None = None
+) -> None:
+    """A step's progress so far (it stopped early, to pause or to wait for the person), in
+    memory only, as task_note_step records a finished one; the step is not marked done."""
+    merged = {**task.checkpoint, **(checkpoint or {})}
+    merged["values"] = {**task.checkpoint.get("values", {}), **values}
+    task.checkpoint = merged
 
 
 def task_record_step(
-    *, task: ApplicationTask, step: str, values: dict[str, Any]
+    *,
+    task: ApplicationTask,
+    step: str,
+    values: dict[str, Any],
+    checkpoint: dict[str, Any] | None = None,
 ) -> list[int] | None:
     """Record a finished step, and any noted before it: checkpoint and heartbeat, in one
     statement. Returns None, or, when the task has been asked to pause, the user's approved
     tasks it yields to (for task_pause). Raises TaskLost when the row is no longer this
     worker's."""
-    task_note_step(task=task, step=step, values=values)
+    task_note_step(task=task, step=step, values=values, checkpoint=checkpoint)
     now = timezone.now()
     row = statements.write_step_boundary(task, checkpoint=task.checkpoint, now=now)
     if row is None:
