@@ -1,6 +1,6 @@
-"""The CAPTCHA of Wayne's Lever postings: five characters drawn as jittered pixels in an inline
-SVG, crossed by noise lines. The page holds no text of the answer, only rectangles and lines,
-so reading it takes a person (or the operator API, which tests use to play one)."""
+"""The CAPTCHA of Wayne's Lever postings: five characters drawn in pixels at uneven heights in
+an inline SVG, crossed by noise lines. The page holds no text of the answer, only rectangles
+and lines, so reading it takes a person (or the operator API, which tests use to play one)."""
 
 import secrets
 
@@ -25,8 +25,8 @@ GLYPHS = {
     "7": "11111/00001/00010/00100/01000/01000/01000",
 }
 LENGTH = 5
-PIXEL = 4
-WIDTH, HEIGHT = 200, 60
+PIXEL = 5
+WIDTH, HEIGHT = 220, 60
 
 
 def new_answer() -> str:
@@ -41,14 +41,14 @@ def _jitter(spread: int) -> int:
 def render_svg(answer: str) -> str:
     pixels, lines = [], []
     for position, character in enumerate(answer):
-        left = 14 + position * 36 + _jitter(3)
-        top = 12 + _jitter(5)
+        left = 12 + position * 40 + _jitter(4)
+        top = 12 + _jitter(6)
         rows = GLYPHS[character].split("/")
         for row, bits in enumerate(rows):
             for column, bit in enumerate(bits):
                 if bit == "1":
-                    x = left + column * PIXEL + _jitter(1)
-                    y = top + row * PIXEL + _jitter(1)
+                    x = left + column * PIXEL
+                    y = top + row * PIXEL
                     pixels.append(f'<rect x="{x}" y="{y}" width="{PIXEL}" height="{PIXEL}"/>')
     for _ in range(6):
         x1, y1 = secrets.randbelow(WIDTH), secrets.randbelow(HEIGHT)
