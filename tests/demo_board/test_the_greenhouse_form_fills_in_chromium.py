@@ -90,6 +90,8 @@ def test_pages_fit_the_screen(board, chromium, size):
         ("greenhouse", f"/greenhouse/acme-robotics/jobs/{unique_number()}"),
         ("lever-captcha", "/lever/wayne/7d2e9a41-5b3c-4f8e-a6d1-0c9b8e7f6a52/apply"),
         ("careers", f"/careers/hooli/{unique_number()}"),
+        ("ashby", "/ashby/umbrella/c4a8e2f0-1b3d-4e5f-8a9b-6c7d0e1f2a3b/application"),
+        ("embed", f"/greenhouse/embed/job_app?for=globex&token={unique_number()}"),
     ):
         page.goto(board.url + link)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
