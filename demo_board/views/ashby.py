@@ -35,9 +35,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from demo_board.postings import Posting
-from demo_board.services import AlreadyApplied, Upload, submission_record, upload_error
+from demo_board.services import Upload, upload_error
 from demo_board.views.common import (
-    already_applied,
+    application_send,
     choice_error,
     field_errors,
     session_required,
@@ -82,14 +82,12 @@ def application(request: HttpRequest, company: str, job_id: UUID) -> HttpRespons
             {"error": "invalid", "detail": "Please fix the errors below", "errors": errors},
             status=400,
         )
-    try:
-        submission = submission_record(
-            posting=posting,
-            form="ashby",
-            email=values[EMAIL],
-            values=values,
-            uploads=[Upload(RESUME, request.FILES[RESUME])],
-        )
-    except AlreadyApplied as error:
-        return already_applied(request, error, as_json=True)
-    return JsonResponse({"ok": True, "submission": submission.id})
+    return application_send(
+        request,
+        posting=posting,
+        form="ashby",
+        email=values[EMAIL],
+        values=values,
+        uploads=[Upload(RESUME, request.FILES[RESUME])],
+        as_json=True,
+    )

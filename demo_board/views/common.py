@@ -25,11 +25,17 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from demo_board.postings import STYLE_NAMES, Posting, example_postings, posting_from_path
-from demo_board.services import ALREADY_APPLIED, AlreadyApplied, submission_find
+from demo_board.services import (
+    ALREADY_APPLIED,
+    AlreadyApplied,
+    Upload,
+    submission_find,
+    submission_record,
+)
 
 SESSION_EXPIRED = "Your session has expired"
 
@@ -131,6 +137,40 @@ def remember_application(request: HttpRequest, posting: Posting, submission_id: 
 
 def applied_here(request: HttpRequest, posting: Posting) -> bool:
     return f"applied:{posting.path}" in request.session
+
+
+def application_send(
+    request: HttpRequest,
+    *,
+    posting: Posting,
+    form: str,
+    email: str,
+    values: dict,
+    uploads: list[Upload],
+    confirmation: str = "",
+    as_json: bool = False,
+) -> HttpResponse:
+    """Record a valid application and answer as the form expects: a redirect to its
+    confirmation page, or for the script-driven forms JSON `{"ok", "submission", "redirect"}`;
+    the already-applied answer when the posting has this address's application already."""
+    try:
+        submission = submission_record(
+            posting=posting, form=form, email=email, values=values, uploads=uploads
+        )
+    except AlreadyApplied as error:
+        return already_applied(request, error, as_json=as_json)
+    remember_application(request, posting, submission.id)
+    if as_json:
+        answer = {"ok": True, "submission": submission.id}
+        return JsonResponse({**answer, "redirect": confirmation} if confirmation else answer)
+    return redirect(confirmation)
+
+
+def confirmation_page(request: HttpRequest, posting: Posting, template: str) -> HttpResponse:
+    """A form's confirmation page, in the session that applied; elsewhere, the posting."""
+    if not applied_here(request, posting):
+        return redirect(posting.path)
+    return render(request, template, {"posting": posting})
 
 
 @require_GET

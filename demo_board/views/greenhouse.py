@@ -32,18 +32,17 @@ by script, as Greenhouse's React board is. Markup contract:
 """
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from demo_board.postings import Posting
-from demo_board.services import AlreadyApplied, Upload, submission_record, upload_error
+from demo_board.services import Upload, upload_error
 from demo_board.views.common import (
-    already_applied,
-    applied_here,
+    application_send,
     choice_error,
+    confirmation_page,
     field_errors,
-    remember_application,
     session_required,
 )
 
@@ -138,24 +137,19 @@ def apply(request: HttpRequest, company: str, job_id: int) -> JsonResponse:
         for name in ("resume", "cover_letter")
         if name in request.FILES
     ]
-    try:
-        submission = submission_record(
-            posting=posting,
-            form="greenhouse",
-            email=values["email"],
-            values=values,
-            uploads=uploads,
-        )
-    except AlreadyApplied as error:
-        return already_applied(request, error, as_json=True)
-    remember_application(request, posting, submission.id)
-    confirmation = reverse("greenhouse-confirmation", args=[company, job_id])
-    return JsonResponse({"ok": True, "submission": submission.id, "redirect": confirmation})
+    return application_send(
+        request,
+        posting=posting,
+        form="greenhouse",
+        email=values["email"],
+        values=values,
+        uploads=uploads,
+        confirmation=reverse("greenhouse-confirmation", args=[company, job_id]),
+        as_json=True,
+    )
 
 
 @require_GET
 def confirmation(request: HttpRequest, company: str, job_id: int) -> HttpResponse:
     posting = _posting(company, job_id)
-    if not applied_here(request, posting):
-        return redirect(posting.path)
-    return render(request, "demo_board/greenhouse_confirmation.html", {"posting": posting})
+    return confirmation_page(request, posting, "demo_board/greenhouse_confirmation.html")

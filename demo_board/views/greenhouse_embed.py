@@ -20,18 +20,17 @@ a plain form that the page's script submits. It is the same posting as
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from demo_board.postings import Posting, posting_from_path
-from demo_board.services import AlreadyApplied, Upload, submission_record, upload_error
+from demo_board.services import Upload, upload_error
 from demo_board.views.common import (
-    already_applied,
-    applied_here,
+    application_send,
     choice_error,
+    confirmation_page,
     field_errors,
-    remember_application,
     session_required,
 )
 
@@ -93,19 +92,16 @@ def job_app(request: HttpRequest) -> HttpResponse:
     errors.update({name: message for name, message in checks.items() if message})
     if errors:
         return _page(request, posting, values=values, errors=errors, status=400)
-    try:
-        submission = submission_record(
-            posting=posting,
-            form="greenhouse_embed",
-            email=values[EMAIL],
-            values=values,
-            uploads=[Upload(RESUME, request.FILES[RESUME])],
-        )
-    except AlreadyApplied as error:
-        return already_applied(request, error, as_json=False)
-    remember_application(request, posting, submission.id)
     query = f"?for={posting.company_slug}&token={posting.job_id}"
-    return redirect(reverse("greenhouse-embed-confirmation") + query, permanent=False)
+    return application_send(
+        request,
+        posting=posting,
+        form="greenhouse_embed",
+        email=values[EMAIL],
+        values=values,
+        uploads=[Upload(RESUME, request.FILES[RESUME])],
+        confirmation=reverse("greenhouse-embed-confirmation") + query,
+    )
 
 
 @require_GET
@@ -115,6 +111,4 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     )
     if posting is None:
         raise Http404("No such posting.")
-    if not applied_here(request, posting):
-        return redirect(posting.embed_path)
-    return render(request, "demo_board/greenhouse_embed_confirmation.html", {"posting": posting})
+    return confirmation_page(request, posting, "demo_board/greenhouse_embed_confirmation.html")

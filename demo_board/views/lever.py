@@ -25,26 +25,23 @@
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from demo_board.postings import Posting
 from demo_board.services import (
-    AlreadyApplied,
     Upload,
     captcha_challenge_new,
     captcha_challenge_solve,
     session_key_of,
-    submission_record,
     upload_error,
 )
 from demo_board.views.common import (
-    already_applied,
-    applied_here,
+    application_send,
     choice_error,
+    confirmation_page,
     field_errors,
-    remember_application,
     session_required,
 )
 
@@ -118,23 +115,17 @@ def apply(request: HttpRequest, company: str, job_id: UUID) -> HttpResponse:
     errors.update({name: message for name, message in checks.items() if message})
     if errors:
         return _form(request, posting, values=values, errors=errors, status=400)
-    try:
-        submission = submission_record(
-            posting=posting,
-            form="lever",
-            email=values["email"],
-            values=values,
-            uploads=[Upload("resume", request.FILES["resume"])],
-        )
-    except AlreadyApplied as error:
-        return already_applied(request, error, as_json=False)
-    remember_application(request, posting, submission.id)
-    return redirect("lever-thanks", company, job_id)
+    return application_send(
+        request,
+        posting=posting,
+        form="lever",
+        email=values["email"],
+        values=values,
+        uploads=[Upload("resume", request.FILES["resume"])],
+        confirmation=reverse("lever-thanks", args=[company, job_id]),
+    )
 
 
 @require_GET
 def thanks(request: HttpRequest, company: str, job_id: UUID) -> HttpResponse:
-    posting = _posting(company, job_id)
-    if not applied_here(request, posting):
-        return redirect(posting.path)
-    return render(request, "demo_board/lever_thanks.html", {"posting": posting})
+    return confirmation_page(request, _posting(company, job_id), "demo_board/lever_thanks.html")

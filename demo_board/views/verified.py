@@ -22,24 +22,22 @@ stage is `<form id="verified-form" method="post">` under `<h1 class="job-title">
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from demo_board.postings import Posting
 from demo_board.services import (
-    AlreadyApplied,
     Upload,
     normalized_email,
     session_key_of,
-    submission_record,
     upload_error,
     verification_code_check,
     verification_code_send,
 )
 from demo_board.views.common import (
-    already_applied,
-    applied_here,
+    application_send,
+    confirmation_page,
     field_errors,
-    remember_application,
     session_required,
 )
 
@@ -114,24 +112,20 @@ def _submit(request: HttpRequest, posting: Posting, state: dict, key: str) -> Ht
         errors["resume"] = message
     if errors:
         return _render(request, posting, state, errors=errors, values=values, status=400)
-    try:
-        submission = submission_record(
-            posting=posting,
-            form="verified",
-            email=state["email"],
-            values=values,
-            uploads=[Upload("resume", request.FILES["resume"])],
-        )
-    except AlreadyApplied as error:
-        return already_applied(request, error, as_json=False)
-    del request.session[key]
-    remember_application(request, posting, submission.id)
-    return redirect("verified-done", posting.company_slug, posting.job_id)
+    answer = application_send(
+        request,
+        posting=posting,
+        form="verified",
+        email=state["email"],
+        values=values,
+        uploads=[Upload("resume", request.FILES["resume"])],
+        confirmation=reverse("verified-done", args=[posting.company_slug, posting.job_id]),
+    )
+    if answer.status_code == 302:  # recorded: the form starts afresh
+        del request.session[key]
+    return answer
 
 
 @require_GET
 def done(request: HttpRequest, company: str, slug: str) -> HttpResponse:
-    posting = _posting(company, slug)
-    if not applied_here(request, posting):
-        return redirect(posting.path)
-    return render(request, "demo_board/received.html", {"posting": posting})
+    return confirmation_page(request, _posting(company, slug), "demo_board/received.html")
