@@ -28,8 +28,10 @@ Applyline is starting (Ctrl-C stops everything):
   Approvals      ${base}/api/approvals/
   Health         ${base}/api/health/
   Flower         http://127.0.0.1:${FLOWER_PORT}/  (${FLOWER_USER} / ${FLOWER_PASSWORD})
+  Job board      http://127.0.0.1:${DEMO_BOARD_PORT:-8100}/  (the demo board, a site of its own)
 
-Processes: web, worker (approvals + default), reserve (approvals only), maintenance, beat, flower.
+Processes: web, worker (approvals + default), reserve (approvals only), maintenance, beat, flower,
+board.
 Approval links arrive by e-mail, printed below by the maintenance worker ("maintenance |"), and
 in the app at ${base}/api/notifications/.
 

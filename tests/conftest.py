@@ -41,3 +41,13 @@ def owner_client(owner_and_token) -> APIClient:
 @pytest.fixture
 def outsider_client(outsider_and_token) -> APIClient:
     return _client_for(outsider_and_token[1])
+
+
+@pytest.fixture(scope="session")
+def board():
+    """The demo board as its own process (tests/board.py), shared by the session's tests."""
+    from tests.board import launch_board
+
+    process = launch_board()
+    yield process
+    process.stop()

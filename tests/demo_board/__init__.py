@@ -1,0 +1,1 @@
+"""The demo board, over HTTP against its own process (tests/board.py)."""
