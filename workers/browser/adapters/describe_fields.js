@@ -71,7 +71,8 @@
     add({kind, tag, type, label, aria: el.getAttribute("aria-label") || "",
          placeholder: el.getAttribute("placeholder") || "", name: el.getAttribute("name") || "",
          id: el.id || "", required: el.required || el.getAttribute("aria-required") === "true" || starred(label),
-         options, controls: el.getAttribute("aria-controls") || ""}, [el]);
+         options, controls: el.getAttribute("aria-controls") || "",
+         locked: Boolean(el.readOnly || el.disabled)}, [el]);
   });
   // Questions answered by pressing one of a few buttons (Yes / No), as Ashby asks them.
   const groups = new Map();

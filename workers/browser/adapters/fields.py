@@ -60,6 +60,8 @@ class Field:
     required: bool
     options: list[str] = field(default_factory=list)
     controls: str = ""
+    # Read-only or disabled: the site fills it itself (a verified e-mail address).
+    locked: bool = False
 
     @classmethod
     def from_page(cls, entry: dict[str, Any]) -> Field:

@@ -98,11 +98,16 @@ def fill_page(actions: Actions, applicant: Applicant, filled: Filled) -> list[Fi
         locator = page.locator(target.selector)
         if key == "resume":
             if applicant.resume_path:
-                actions.upload(locator, applicant.resume_path)
+                if not locator.evaluate("input => input.files.length"):
+                    actions.upload(locator, applicant.resume_path)
                 filled.values["resume"] = applicant.resume_name
                 filled.placed.add("resume")
             continue
-        if _current_value(locator) != value:
+        if target.locked:
+            # The site's own value (an address it verified): placed when it is the profile's.
+            if _current_value(locator).strip().lower() != value.strip().lower():
+                continue
+        elif _current_value(locator) != value:
             actions.fill(locator, value)
         if key == "full_name":
             filled.values.update(first_name=applicant.first_name, last_name=applicant.last_name)
