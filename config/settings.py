@@ -334,6 +334,10 @@ BROWSER_ACTION_PAUSE_SECONDS = tuple(
 # Tasks a worker's pool process runs before it is replaced (and its Chromium with it): a
 # browser that grows for hours is started afresh now and then.
 BROWSER_TASKS_PER_CHILD = env_int("BROWSER_TASKS_PER_CHILD", 100)
+# (Only with the browser driver: the simulated one holds nothing that grows.)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = (
+    BROWSER_TASKS_PER_CHILD if APPLICATION_DRIVER == "workers.browser.BrowserDriver" else None
+)
 # The longest one navigation, and one other page action, may take.
 BROWSER_NAVIGATION_TIMEOUT_SECONDS = env_float("BROWSER_NAVIGATION_TIMEOUT_SECONDS", 30.0)
 BROWSER_ACTION_TIMEOUT_SECONDS = env_float("BROWSER_ACTION_TIMEOUT_SECONDS", 10.0)

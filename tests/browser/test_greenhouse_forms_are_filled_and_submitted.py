@@ -15,7 +15,10 @@ AUTHORIZED = "Are you legally authorized to work in the United States?"
 
 @pytest.mark.parametrize(
     "path",
-    ["/greenhouse/acme-robotics/jobs/4012", "/greenhouse/embed/job_app?for=acme-robotics&token=4012"],
+    [
+        "/greenhouse/acme-robotics/jobs/4012",
+        "/greenhouse/embed/job_app?for=acme-robotics&token=4012",
+    ],
 )
 def test_a_greenhouse_form_is_filled_reviewed_and_submitted_once(site, driver, settings, path):
     profile = applicant(answers={AUTHORIZED: "Yes"})

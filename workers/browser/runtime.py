@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
+from workers.browser.reaping import children_of
 from workers.interrupts import INTERRUPT_SIGNAL
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class BrowserThread:
         self._thread = threading.Thread(target=self._loop, name="browser", daemon=True)
         self._playwright: Any = None
         self._browser: Any = None
+        self._driver_pid: int | None = None
         self._closed = threading.Event()
         self.launches = 0
         self._thread.start()
@@ -100,11 +102,9 @@ class BrowserThread:
         self._closed.wait(timeout=10)
 
     def browser_pid(self) -> int | None:
-        """The process id of the node driver Playwright started (Chromium is its child)."""
-        try:
-            return self._playwright._impl_obj._connection._transport._proc.pid
-        except AttributeError:
-            return None
+        """The process id of the Playwright driver this thread started (Chromium is its
+        child), while it runs."""
+        return self._driver_pid
 
     # --- On the browser's thread -------------------------------------------------------------
 
@@ -135,7 +135,10 @@ class BrowserThread:
         if self._playwright is None:
             from playwright.sync_api import sync_playwright
 
+            before = {pid for pid, _, _ in children_of(os.getpid())}
             self._playwright = sync_playwright().start()
+            started = [pid for pid, _, _ in children_of(os.getpid()) if pid not in before]
+            self._driver_pid = started[0] if started else None
         if self._browser is not None:
             logger.warning("the browser was disconnected; starting another")
         self._browser = self._playwright.chromium.launch(
@@ -152,7 +155,7 @@ class BrowserThread:
                 closing.close() if closing is self._browser else closing.stop()
             except Exception:
                 logger.warning("could not close the browser cleanly", exc_info=True)
-        self._browser = self._playwright = None
+        self._browser = self._playwright = self._driver_pid = None
 
 
 _current: BrowserThread | None = None
