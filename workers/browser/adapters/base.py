@@ -44,6 +44,9 @@ class Adapter:
     name: ClassVar[str] = "generic"
     hosts: ClassVar[tuple[str, ...]] = ()
     board_paths: ClassVar[tuple[str, ...]] = ()
+    # Where the form is under the posting's page ("" for the page itself), and the link to it.
+    form_path: ClassVar[str] = ""
+    form_link: ClassVar[re.Pattern] = re.compile(r"apply for this job", re.I)
 
     @classmethod
     def matches(cls, url: str) -> bool:
@@ -100,12 +103,23 @@ class Adapter:
         return {"company": company, "title": title}
 
     def reach_form(self, actions: Actions, *, again: bool = False) -> None:
-        """From the posting's page to its form (the same page, unless a site says otherwise).
+        """From the posting's page to its form: the same page, or `form_path` under it, reached
+        by its link ("Apply for this job", an "Application" tab) as a person would.
         `again`: on the way to the final click, in a new context."""
+        page = actions.page
+        if self.form_path and not page.url.rstrip("/").endswith(self.form_path):
+            link = page.get_by_role("link", name=self.form_link)
+            if not link.count():
+                link = page.get_by_role("tab", name=self.form_link)
+            if link.count():
+                actions.click(link.first)
+                page.wait_for_load_state("domcontentloaded")
+            else:
+                actions.goto(page.url.rstrip("/") + self.form_path)
         self.verify_email(actions, again=again)
 
     def form_url(self, run: TaskRun) -> str:
-        return run.browser.get("form_url") or run.posting_url
+        return run.browser.get("form_url") or run.posting_url.rstrip("/") + self.form_path
 
     def final_button(self, page: Any) -> Any:
         return page.get_by_role("button", name=SUBMIT_BUTTON)
