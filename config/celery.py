@@ -85,6 +85,26 @@ def listen_for_stop(**_) -> None:
     listen_for_stop()
 
 
+@signals.worker_init.connect
+def reap_browser_orphans(**_) -> None:
+    """The worker's main process adopts and reaps what a pool process killed with SIGKILL left
+    (its Playwright driver, Chromium): workers/browser/reaping.py."""
+    from workers.browser.reaping import reap_in_background
+
+    reap_in_background()
+
+
+@signals.worker_process_shutdown.connect
+def close_browser(**_) -> None:
+    """A pool process that ends (max tasks per child, the worker's shutdown) closes its
+    Chromium: billiard ends its processes with os._exit, which skips atexit."""
+    import sys
+
+    runtime = sys.modules.get("workers.browser.runtime")
+    if runtime is not None:
+        runtime.close_browser()
+
+
 _pools: list[Any] = []
 
 

@@ -320,8 +320,33 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Applyline <applyline@localho
 APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDriver")
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")
 SIMULATED_STEP_SECONDS = env_float("SIMULATED_STEP_SECONDS", 0.5)
-# The Chromium that Playwright starts (the browser tests'; Debian's package by default).
+# The Chromium that Playwright starts (the browser driver's and the browser tests'; Debian's
+# package by default).
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
+# The browser driver (workers.browser). The Fernet key that seals a task's browser storage state
+# (the job site's cookies) in its checkpoint; derived from SECRET_KEY when empty. Rotating either
+# makes saved sessions unreadable: those tasks start their page over.
+BROWSER_STATE_KEY = env_str("BROWSER_STATE_KEY", "")
+# A random pause before each page action, "min,max" seconds, as a person would take.
+BROWSER_ACTION_PAUSE_SECONDS = tuple(
+    float(part) for part in env_str("BROWSER_ACTION_PAUSE_SECONDS", "0.2,0.8").split(",", 1)
+)
+# Tasks a worker's pool process runs before it is replaced (and its Chromium with it): a
+# browser that grows for hours is started afresh now and then.
+BROWSER_TASKS_PER_CHILD = env_int("BROWSER_TASKS_PER_CHILD", 100)
+# (Only with the browser driver: the simulated one holds nothing that grows.)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = (
+    BROWSER_TASKS_PER_CHILD if APPLICATION_DRIVER == "workers.browser.BrowserDriver" else None
+)
+# The longest one navigation, and one other page action, may take.
+BROWSER_NAVIGATION_TIMEOUT_SECONDS = env_float("BROWSER_NAVIGATION_TIMEOUT_SECONDS", 30.0)
+BROWSER_ACTION_TIMEOUT_SECONDS = env_float("BROWSER_ACTION_TIMEOUT_SECONDS", 10.0)
+# How long an interrupted step waits for the browser's thread to stop at its next page action
+# before the step gives the context up regardless.
+BROWSER_STOP_WAIT_SECONDS = env_float("BROWSER_STOP_WAIT_SECONDS", 1.0)
+# The demo board (python -m demo_board): its postings under /greenhouse/, /lever/, /ashby/ use
+# the adapters of the real sites.
+DEMO_BOARD_URL = env_str("DEMO_BOARD_URL", "http://127.0.0.1:8100").rstrip("/")
 
 # Logging -------------------------------------------------------------------------------
 # One handler for every process (web, worker, beat): the project's line format with each

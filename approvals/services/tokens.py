@@ -4,14 +4,13 @@ form in the database opens a link without the settings' key."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 from approvals.models import token_hash
+from core.keys import fernet_for
 
 # 256 bits of randomness in every link.
 TOKEN_BYTES = 32
@@ -25,10 +24,7 @@ def token_new() -> str:
 
 def _fernet() -> Fernet:
     # APPROVAL_LINK_KEY when set (a Fernet key), else one derived from SECRET_KEY.
-    key = settings.APPROVAL_LINK_KEY or base64.urlsafe_b64encode(
-        hashlib.sha256(f"applyline approval links {settings.SECRET_KEY}".encode()).digest()
-    )
-    return Fernet(key)
+    return fernet_for(key=settings.APPROVAL_LINK_KEY, purpose="approval links")
 
 
 def token_seal(token: str) -> str:
