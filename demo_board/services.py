@@ -139,9 +139,12 @@ def verification_code_check(*, posting: Posting, email: str, session_key: str, c
     return newest is not None and secrets.compare_digest(newest.code, code.strip())
 
 
-def captcha_challenge_new(*, posting: Posting, session_key: str) -> tuple[CaptchaChallenge, str]:
-    """A new challenge for this session (it replaces the last one): the row and its picture."""
-    challenge = CaptchaChallenge.objects.create(
+def captcha_challenge_for(*, posting: Posting, session_key: str) -> tuple[CaptchaChallenge, str]:
+    """The session's challenge for this posting and its picture: the one shown before until it
+    has been tried (reloading the form does not change the characters), else a new one."""
+    challenge = CaptchaChallenge.objects.filter(
+        posting=posting.path, session_key=session_key, used=False
+    ).first() or CaptchaChallenge.objects.create(
         posting=posting.path, session_key=session_key, answer=captcha.new_answer()
     )
     return challenge, captcha.render_svg(challenge.answer)

@@ -14,7 +14,7 @@
 - Postings of the company `wayne` add `<div id="captcha" class="h-captcha">` holding an inline SVG
   of five characters (pixels and noise lines, no text) and `captcha_answer` ("Type the characters
   you see"). A wrong or missing answer: the form again (status 400) with "Please complete the
-  CAPTCHA" and a new picture; each picture is good for one answer.
+  CAPTCHA" and a new picture; each picture is good for one answer, and reloading the form shows the same one until it is tried.
 - `<button type="button" id="btn-submit">Submit application</button>`: its script submits the form.
 - Errors: status 400, the form again with `<div class="error-message" id="<name>-error">` under
   each bad field and `#form-errors` listing them.
@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from demo_board.postings import Posting
 from demo_board.services import (
     Upload,
-    captcha_challenge_new,
+    captcha_challenge_for,
     captcha_challenge_solve,
     session_key_of,
     upload_error,
@@ -85,7 +85,7 @@ def _form(request: HttpRequest, posting: Posting, *, values=None, errors=None, s
         "sponsorship_error": (errors or {}).get(sponsorship, ""),
     }
     if posting.captcha:
-        _, context["captcha_svg"] = captcha_challenge_new(
+        _, context["captcha_svg"] = captcha_challenge_for(
             posting=posting, session_key=session_key_of(request)
         )
     return render(request, "demo_board/lever_apply.html", context, status=status)

@@ -24,7 +24,7 @@ def test_an_emailed_code_is_asked_for_once_then_typed_in(site, driver):
     assert need.value.kind == "code"
     assert profile.email in need.value.prompt
     assert need.value.progress.checkpoint["screenshot"]
-    [message] = site.get("/_board/outbox/", email=profile.email)["messages"]
+    [message] = site.outbox(profile.email)
 
     task.checkpoint = {
         **need.value.progress.checkpoint,
@@ -36,7 +36,7 @@ def test_an_emailed_code_is_asked_for_once_then_typed_in(site, driver):
         result = driver.run_step(task, "fill")
     finally:
         driver.finish(task)
-    assert len(site.get("/_board/outbox/", email=profile.email)["messages"]) == 1
+    assert len(site.outbox(profile.email)) == 1
     assert result.values["first_name"] == "Ada"
     assert result.values["email"] == profile.email
 

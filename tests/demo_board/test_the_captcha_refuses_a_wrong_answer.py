@@ -46,3 +46,15 @@ def test_other_companies_have_none(board):
     page = Visitor(board.url).open(f"/lever/initech/{unique_uuid()}/apply").text
 
     assert 'id="captcha"' not in page
+
+
+def test_reloading_the_form_keeps_the_challenge_until_it_is_tried(board):
+    path, email, visitor = f"/lever/wayne/{unique_uuid()}", unique_email(), Visitor(board.url)
+    visitor.open(path + "/apply")
+    shown = board.captcha(posting=path, session=visitor.session_cookie)
+    visitor.open(path + "/apply")
+
+    assert board.captcha(posting=path, session=visitor.session_cookie) == shown
+
+    apply_lever(visitor, path, email, captcha="WRONG")
+    assert board.captcha(posting=path, session=visitor.session_cookie) != shown
