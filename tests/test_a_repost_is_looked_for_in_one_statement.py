@@ -42,6 +42,8 @@ def test_a_repost_is_looked_for_in_one_statement():
     )
 
     assert statements_of_a_prepare(again) == without + 1
-    assert ApplicationTask.objects.get(pk=again.pk).warnings[0].startswith(
-        "Looks like a repost of Initech — Engineer, applied to on "
+    assert (
+        ApplicationTask.objects.get(pk=again.pk)
+        .warnings[0]
+        .startswith("Looks like a repost of Initech — Engineer, applied to on ")
     )

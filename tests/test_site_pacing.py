@@ -2,13 +2,13 @@
 the port; requests spaced across processes through Redis; a task waiting for its site's next
 window is handed a session only once its time has come."""
 
+import itertools
 import multiprocessing
 import time
 from datetime import timedelta
 
 import pytest
 import redis
-from django.conf import settings
 from django.utils import timezone
 
 from applications.models import WAITING, ApplicationTask, TaskState
@@ -63,7 +63,7 @@ def test_two_processes_at_five_requests_per_second_are_a_fifth_of_a_second_apart
     for process in processes:
         process.join(timeout=10)
 
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert times[-1] - times[0] >= 9 * 0.2 - 0.01, gaps
     # Each turn is 0.2 s after the one before; a process woken late shortens the gap after it.
     assert min(gaps) >= 0.15, gaps

@@ -19,7 +19,10 @@ EARLIER_URL = "https://boards.greenhouse.io/acme/jobs/100"
 def test_a_repost_under_a_new_link_waits_for_a_person_with_its_warning(engine):
     user, _ = make_user("remy")
     earlier = JobPostingFactory(
-        company="Acme", title="Backend Engineer", url=EARLIER_URL, canonical_key="greenhouse:acme:100"
+        company="Acme",
+        title="Backend Engineer",
+        url=EARLIER_URL,
+        canonical_key="greenhouse:acme:100",
     )
     applied_at = timezone.now() - timedelta(days=3)
     TaskFactory(
