@@ -45,7 +45,15 @@ class StateMachineAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "first_name", "last_name", "email", "max_applications_per_company"]
+    list_display = [
+        "user",
+        "first_name",
+        "last_name",
+        "email",
+        "location",
+        "current_company",
+        "max_applications_per_company",
+    ]
     search_fields = ["user__username", "first_name", "last_name", "email"]
     raw_id_fields = ["user"]
 
@@ -128,6 +136,7 @@ class ApplicationTaskAdmin(StateMachineAdmin):
         "run",
         "state",
         "waits_for_session",
+        "not_before",
         "priority",
         "attempts",
         "state_changed_at",

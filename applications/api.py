@@ -44,6 +44,8 @@ class TaskOutput(serializers.ModelSerializer):
             "priority",
             "attempts",
             "last_error",
+            "not_before",
+            "wait_reason",
             "queued_at",
             "started_at",
             "heartbeat_at",

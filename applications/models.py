@@ -18,6 +18,12 @@ class Profile(models.Model):
     last_name = models.CharField(max_length=100, blank=True, default="")
     email = models.EmailField(blank=True, default="")
     phone = models.CharField(max_length=40, blank=True, default="")
+    location = models.CharField(
+        max_length=200, blank=True, default="", help_text="Where the applicant lives: a city."
+    )
+    current_company = models.CharField(
+        max_length=200, blank=True, default="", help_text="The applicant's present employer."
+    )
     resume = models.FileField(upload_to="resumes/", blank=True)
     links = models.JSONField(default=list, blank=True, help_text="LinkedIn, GitHub, portfolio.")
     answers = models.JSONField(
@@ -165,6 +171,18 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         help_text="Set when approved work needs this task's slot; the task yields at its next "
         "step boundary.",
     )
+    not_before = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A queued task waiting for its site's next window of applications is not "
+        "handed a session before this time.",
+    )
+    wait_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Why the task waits until not_before, for its card.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -199,6 +217,14 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         return self.state in FINAL_STATES
 
     @property
+    def warnings(self) -> list[str]:
+        """What the person should know before deciding (a repost, say): `checkpoint["warnings"]`.
+        A task with warnings is never approved without a person."""
+        checkpoint = self.checkpoint if isinstance(self.checkpoint, dict) else {}
+        found = checkpoint.get("warnings")
+        return [str(warning) for warning in found] if isinstance(found, list) else []
+
+    @property
     def waits_for_session(self) -> bool:
         """Queued without a message: the user's sessions are all in use, and this task is
         published when one is given back."""
@@ -213,6 +239,10 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         if self.yield_to:
             # Whatever it yielded to before is behind it now.
             self.yield_to = []
+        if self.not_before is not None or self.wait_reason:
+            # Its site's window has come.
+            self.not_before = None
+            self.wait_reason = ""
 
     @transition(field=state, source=TaskState.RUNNING, target=TaskState.QUEUED)
     def requeue(self, *, boost: bool = False, yield_to: list[int] | None = None) -> None:
@@ -223,6 +253,16 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         if yield_to is not None:
             self.yield_to = yield_to
         self.queued_at = timezone.now()
+        self.heartbeat_at = None
+        self.pause_requested_at = None
+
+    @transition(field=state, source=TaskState.RUNNING, target=TaskState.QUEUED)
+    def wait_for_site(self, *, until=None, why: str = "") -> None:
+        """Back to the queue, without a message, until its site takes applications again
+        (applications.services.pacing). The claim it came from is not counted as an attempt."""
+        self.attempts = max(0, self.attempts - 1)
+        self.not_before = until
+        self.wait_reason = why
         self.heartbeat_at = None
         self.pause_requested_at = None
 
@@ -241,11 +281,19 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[TaskState.PENDING_APPROVAL, TaskState.APPROVED, TaskState.SUBMITTING],
+        source=[
+            TaskState.RUNNING,
+            TaskState.PENDING_APPROVAL,
+            TaskState.APPROVED,
+            TaskState.SUBMITTING,
+        ],
         target=TaskState.EXPIRED,
     )
     def expire(self) -> None:
+        """The approval's deadline passed, or the job site's session ended (before any click)."""
         self.finished_at = timezone.now()
+        self.heartbeat_at = None
+        self.pause_requested_at = None
 
     @transition(field=state, source=TaskState.APPROVED, target=TaskState.SUBMITTING)
     def start_submit(self) -> None:
@@ -267,15 +315,24 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         self.heartbeat_at = None
         self.pause_requested_at = None
 
-    @transition(field=state, source=[TaskState.QUEUED, TaskState.RUNNING], target=TaskState.SKIPPED)
+    # From SUBMITTING only before the click: the posting no longer passes the profile's rules,
+    # or the site says the application exists already (applications.services.rechecks).
+    @transition(
+        field=state,
+        source=[TaskState.QUEUED, TaskState.RUNNING, TaskState.SUBMITTING],
+        target=TaskState.SKIPPED,
+    )
     def skip(self) -> None:
         self.finished_at = timezone.now()
         self.heartbeat_at = None
+        self.pause_requested_at = None
 
     @transition(field=state, source=CANCELLABLE_STATES, target=TaskState.CANCELLED)
     def cancel(self) -> None:
         self.finished_at = timezone.now()
         self.heartbeat_at = None
+        self.not_before = None
+        self.wait_reason = ""
 
     @transition(field=state, source=[TaskState.FAILED, TaskState.EXPIRED], target=TaskState.QUEUED)
     def retry(self) -> None:

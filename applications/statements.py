@@ -11,6 +11,7 @@ here once (tests/test_session_hand_out.py checks that both agree).
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from applications.models import (
     TaskState,
 )
 from core import rows
+from jobs.models import JobPosting
 
 # The states of an approved task on its way to the final click.
 SUBMIT_STATES = (TaskState.APPROVED, TaskState.SUBMITTING)
@@ -37,6 +39,15 @@ def _tasks() -> str:
     return rows.quote(ApplicationTask._meta.db_table)
 
 
+def _jobs() -> str:
+    return rows.quote(JobPosting._meta.db_table)
+
+
+# The posting's columns a worker needs, read with its task's claim: `job_company`, `job_title`
+# and `job_url` (the rules before the click, reposts, the site's pace).
+_POSTING_COLUMNS = "job.company AS job_company, job.title AS job_title, job.url AS job_url"
+
+
 # --- Reads ------------------------------------------------------------------------------------
 
 
@@ -44,29 +55,35 @@ def read_for_prepare_claim(task_id: int) -> ApplicationTask | None:
     """The task, with `submit_under_way`: whether an approved task it yielded its session to
     (`yield_to`) is still on its way to the click. Those are looked up by id: a scan of the
     state index would wade through the entries every task leaves behind in APPROVED and
-    SUBMITTING. Pinned by test_claiming_a_task_takes_its_lock_in_the_same_statement (the read,
-    then the claim)."""
+    SUBMITTING. With the posting's columns (_POSTING_COLUMNS) and `submitted_lately`: whether
+    the user submitted anything within REPOST_WINDOW_DAYS (else no repost is looked for). Pinned
+    by test_claiming_a_task_takes_its_lock_in_the_same_statement (the read, then the claim)."""
     table = _tasks()
+    since = timezone.now() - timedelta(days=settings.REPOST_WINDOW_DAYS)
     found = rows.read(
         ApplicationTask,
         "SELECT task.*, EXISTS (SELECT FROM jsonb_array_elements_text(task.yield_to) "
         f"AS yielded_to (id) WHERE (SELECT state FROM {table} "
         "WHERE id = yielded_to.id::bigint) = ANY(%s)) "
-        f"AS submit_under_way FROM {table} task WHERE task.id = %s",
-        [list(SUBMIT_STATES), task_id],
+        f"AS submit_under_way, {_POSTING_COLUMNS}, EXISTS (SELECT FROM {table} submitted "
+        "WHERE submitted.user_id = task.user_id AND submitted.state = %s "
+        "AND submitted.finished_at >= %s) AS submitted_lately "
+        f"FROM {table} task JOIN {_jobs()} job ON job.id = task.job_id WHERE task.id = %s",
+        [list(SUBMIT_STATES), TaskState.SUBMITTED, since, task_id],
     )
     return found[0] if found else None
 
 
 def read_for_submit_claim(task_id: int) -> ApplicationTask | None:
     """The task, with `running_for_user`: how many other tasks of its user run (hold the
-    session a submit needs). Pinned by test_a_submit_is_claimed_in_two_statements."""
+    session a submit needs), and the posting's columns (_POSTING_COLUMNS). Pinned by
+    test_a_submit_is_claimed_in_two_statements."""
     table = _tasks()
     found = rows.read(
         ApplicationTask,
         f"SELECT task.*, (SELECT count(*) FROM {table} other WHERE other.user_id = task.user_id "
-        "AND other.state = %s AND other.id <> task.id) AS running_for_user "
-        f"FROM {table} task WHERE task.id = %s",
+        f"AND other.state = %s AND other.id <> task.id) AS running_for_user, {_POSTING_COLUMNS} "
+        f"FROM {table} task JOIN {_jobs()} job ON job.id = task.job_id WHERE task.id = %s",
         [TaskState.RUNNING, task_id],
     )
     return found[0] if found else None
@@ -119,6 +136,42 @@ def read_submits_under_way(user_id: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(_submits_of("%s"), [user_id, list(SUBMIT_STATES)])
         return [task_id for (task_id,) in cursor.fetchall()]
+
+
+def ascii_key(text: str) -> str:
+    """The ASCII letters and digits of a text, lower case: what SQL_ASCII_KEY computes in the
+    database, so that a statement can narrow rows down before Python compares names."""
+    return "".join(
+        character.lower() for character in text if character.isascii() and character.isalnum()
+    )
+
+
+# SQL of ascii_key for one expression (`{}`).
+SQL_ASCII_KEY = "lower(regexp_replace({}, '[^A-Za-z0-9]+', '', 'g'))"
+
+
+def read_recent_submissions_like(
+    *, user_id: int, other_than_job: int, since: Any, title_key: str, company_prefix: str
+) -> list[tuple[str, str, str, Any]]:
+    """The user's tasks SUBMITTED since `since` under a posting other than `other_than_job`,
+    whose title (as the page gave it, else the posting's) has `title_key` as its ascii_key and
+    whose company's ascii_key starts with `company_prefix`, newest first: (company, title, url,
+    finished_at). A coarse filter that every repost passes; the caller compares the names.
+    Pinned by test_a_repost_is_looked_for_in_two_statements."""
+    shown = "COALESCE(NULLIF(task.checkpoint #>> '{{posting,{0}}}', ''), job.{0})"
+    company, title = shown.format("company"), shown.format("title")
+    jobs = _jobs()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {company}, {title}, job.url, task.finished_at FROM {_tasks()} task "
+            f"JOIN {jobs} job ON job.id = task.job_id "
+            "WHERE task.user_id = %s AND task.state = %s AND task.finished_at >= %s "
+            f"AND task.job_id <> %s AND {SQL_ASCII_KEY.format(title)} = %s "
+            f"AND starts_with({SQL_ASCII_KEY.format(company)}, %s) "
+            "ORDER BY task.finished_at DESC LIMIT 100",
+            [user_id, TaskState.SUBMITTED, since, other_than_job, title_key, company_prefix],
+        )
+        return cursor.fetchall()
 
 
 # --- Writes -----------------------------------------------------------------------------------
@@ -231,14 +284,17 @@ class HandOut:
         work would otherwise see a task still running whose own hand-out, in the statement that
         ends it, missed that work. Along with a transition, no such lock (two tasks of one user
         ending at once would wait on each other). `next`: the waiting tasks the free sessions
-        allow, locked so that two hand-outs never take one."""
+        allow, locked so that two hand-outs never take one; a task waiting for its site's next
+        window (`not_before` still to come) is passed over."""
         table = _tasks()
+        now = timezone.now()
         lock = "" if self.leaving else " FOR SHARE"
         sql = (
             f"holding AS (SELECT id FROM {table} WHERE user_id = %s AND id <> %s "
             f"AND (state = %s OR (state = %s AND celery_task_id <> %s)){lock}), "
             f"next AS (SELECT id FROM {table} WHERE user_id = %s AND state = %s "
-            "AND celery_task_id = %s ORDER BY priority DESC, queued_at, id "
+            "AND celery_task_id = %s AND (not_before IS NULL OR not_before <= %s) "
+            "ORDER BY priority DESC, queued_at, id "
             "LIMIT GREATEST(0, %s - (SELECT count(*) FROM holding)) FOR UPDATE), "
             f"{name} AS (UPDATE {table} task SET celery_task_id = gen_random_uuid()::text, "
             "queued_at = %s WHERE task.id = ANY(ARRAY(SELECT id FROM next))"
@@ -254,8 +310,9 @@ class HandOut:
             self.user_id,
             TaskState.QUEUED,
             WAITING,
+            now,
             settings.MAX_SESSIONS_PER_USER,
-            timezone.now(),
+            now,
         ]
         return sql, parameters
 

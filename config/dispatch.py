@@ -33,6 +33,7 @@ PUBLISH_TASK = "workers.publish_prepare_messages"
 SWEEP_STALE_TASK = "workers.sweep_stale_tasks"
 SWEEP_APPROVALS_TASK = "workers.sweep_approvals"
 RECONCILE_TASK = "workers.reconcile_queued_tasks"
+RELEASE_PACED_TASK = "workers.release_paced_tasks"
 SEND_NOTIFICATION_TASK = "workers.send_notification"
 
 # Where each task goes when it is sent without a queue (CELERY_TASK_ROUTES).
@@ -57,12 +58,15 @@ WORKER_QUEUES = {
 }
 
 
-def beat_schedule(*, stale_seconds: int, approvals_seconds: int, reconcile_seconds: int) -> dict:
+def beat_schedule(
+    *, stale_seconds: int, approvals_seconds: int, reconcile_seconds: int, pacing_seconds: int
+) -> dict:
     """The sweeps beat runs, and how often (CELERY_BEAT_SCHEDULE)."""
     return {
         "recover-stale-tasks": {"task": SWEEP_STALE_TASK, "schedule": stale_seconds},
         "approval-deadlines": {"task": SWEEP_APPROVALS_TASK, "schedule": approvals_seconds},
         "reconcile-queue": {"task": RECONCILE_TASK, "schedule": reconcile_seconds},
+        "release-paced-tasks": {"task": RELEASE_PACED_TASK, "schedule": pacing_seconds},
     }
 
 

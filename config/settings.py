@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config import dispatch
+from core.site_limits import SiteLimitsInvalid, parse_site_limits
 from jobs.canonical import MAX_URL_LENGTH
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -184,6 +185,7 @@ CELERY_BEAT_SCHEDULE = dispatch.beat_schedule(
     stale_seconds=env_int("STALE_SWEEP_SECONDS", 300),
     approvals_seconds=env_int("APPROVAL_SWEEP_SECONDS", 30),
     reconcile_seconds=env_int("RECONCILE_SWEEP_SECONDS", 60),
+    pacing_seconds=env_int("PACING_SWEEP_SECONDS", 10),
 )
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -320,6 +322,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Applyline <applyline@localho
 APPLICATION_DRIVER = env_str("APPLICATION_DRIVER", "workers.drivers.SimulatedDriver")
 SIMULATED_STEPS = env_list("SIMULATED_STEPS", "open,login,fill,answer,review")
 SIMULATED_STEP_SECONDS = env_float("SIMULATED_STEP_SECONDS", 0.5)
+# Pacing per job site (applications.services.pacing): requests per second and applications per
+# period, by host, over core.site_limits' defaults; checked here, so that a limit that cannot
+# work stops the start-up.
+try:
+    SITE_LIMITS = parse_site_limits(env_str("SITE_LIMITS", ""))
+except (ValueError, SiteLimitsInvalid) as error:
+    raise ImproperlyConfigured(f"SITE_LIMITS: {error}") from error
+# A posting whose company and title are those of one applied to this many days ago or fewer,
+# under another link, is held for a person as a repost (applications.services.reposts).
+REPOST_WINDOW_DAYS = env_int("REPOST_WINDOW_DAYS", 30)
 # The Chromium that Playwright starts (the browser driver's and the browser tests'; Debian's
 # package by default).
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")

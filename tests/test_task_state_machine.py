@@ -19,11 +19,14 @@ ALLOWED = {
     "prepared": ({S.RUNNING}, S.PENDING_APPROVAL),
     "approve": ({S.PENDING_APPROVAL}, S.APPROVED),
     "reject": ({S.PENDING_APPROVAL}, S.REJECTED),
-    "expire": ({S.PENDING_APPROVAL, S.APPROVED, S.SUBMITTING}, S.EXPIRED),
+    "wait_for_site": ({S.RUNNING}, S.QUEUED),
+    # RUNNING and SUBMITTING (before any click): the job site's session ended.
+    "expire": ({S.RUNNING, S.PENDING_APPROVAL, S.APPROVED, S.SUBMITTING}, S.EXPIRED),
     "start_submit": ({S.APPROVED}, S.SUBMITTING),
     "mark_submitted": ({S.SUBMITTING}, S.SUBMITTED),
     "fail": ({S.RUNNING, S.APPROVED, S.SUBMITTING}, S.FAILED),
-    "skip": ({S.QUEUED, S.RUNNING}, S.SKIPPED),
+    # SUBMITTING, before any click: the profile's rules, or the site says it is applied to.
+    "skip": ({S.QUEUED, S.RUNNING, S.SUBMITTING}, S.SKIPPED),
     "cancel": ({S.QUEUED, S.RUNNING, S.PENDING_APPROVAL, S.APPROVED}, S.CANCELLED),
     "retry": ({S.FAILED, S.EXPIRED}, S.QUEUED),
     "resume": ({S.FAILED}, S.QUEUED),

@@ -109,7 +109,7 @@ SIM_TTL_SECONDS = 24 * 3600
 # The simulated step that fills in the form, and the profile fields it fills (with the saved
 # answers).
 FILL_STEP = "fill"
-FILLED_FIELDS = ("first_name", "last_name", "email", "phone")
+FILLED_FIELDS = ("first_name", "last_name", "email", "phone", "location", "current_company")
 
 
 class SimulatedDriver:
@@ -120,7 +120,10 @@ class SimulatedDriver:
     cannot tell whether it was submitted), `slow_once` ({step: seconds}: a step that hangs the
     first time it runs only, as a stuck page would), `submit_raises_once` ("before_click" or
     "after_click": the first submit raises, before the click reaches the site or after it has),
-    `site_unreachable` (asking the site raises)."""
+    `site_unreachable` (asking the site raises), `session_expired` and `already_applied_on_site`
+    (a step name, or "submit": there the site says its session ended, or that the application
+    exists, before any click), `posting` ({company, title}: what every step reads off the page,
+    as `checkpoint["posting"]`)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -140,13 +143,26 @@ class SimulatedDriver:
             time.sleep(seconds)
         if options.get("fail_at") == step:
             raise StepFailed(f"Simulated failure at step {step!r}.")
+        self._site_answers(options, step)
         key = SIM_STEP_LOG.format(task_id=task.pk)
         if self.redis.rpush(key, step) == 1:
             self.redis.expire(key, SIM_TTL_SECONDS)
-        return StepResult(values=self._filled(task) if step == FILL_STEP else {})
+        posting = options.get("posting")
+        return StepResult(
+            values=self._filled(task) if step == FILL_STEP else {},
+            checkpoint={"posting": dict(posting)} if isinstance(posting, dict) else {},
+        )
+
+    def _site_answers(self, options: dict[str, Any], where: str) -> None:
+        """What the simulated site says at a step or at the submit, before any click."""
+        if options.get("session_expired") == where:
+            raise SiteSessionExpired("Simulated: the site signed you out.")
+        if options.get("already_applied_on_site") == where:
+            raise AlreadyAppliedOnSite("Simulated: you have already applied to this job.")
 
     def _filled(self, task: ApplicationTask) -> dict[str, Any]:
-        """What the simulated form is filled with: the applicant's profile, as a browser's
+        """What the simulated form is filled with: the applicant's profile (what they left empty
+        is left out), as a browser's
         adapter would type it in (the review page shows these values). Empty without one."""
         profile = (
             Profile.objects.filter(user_id=task.user_id).values(*FILLED_FIELDS, "answers").first()
@@ -167,6 +183,7 @@ class SimulatedDriver:
         seconds = float(options.get("submit_seconds", 0))
         if seconds > 0:
             time.sleep(seconds)
+        self._site_answers(options, "submit")
         raises = options.get("submit_raises_once")
         if raises == "before_click":
             self._raise_once(task, "before the click reached the site")

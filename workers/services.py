@@ -13,6 +13,7 @@ from applications.exceptions import SubmitUnderWay, TaskLost
 from applications.models import ApplicationTask
 from applications.services.failures import OUTCOME_UNKNOWN, task_fail, task_fail_after_error
 from applications.services.heartbeat import task_heartbeat_while_clicking
+from applications.services.pacing import task_take_site_turn
 from applications.services.preemption import (
     PAUSED_FOR_APPROVED_WORK,
     PAUSED_FOR_STOP,
@@ -27,6 +28,9 @@ from applications.services.preparing import (
     task_note_step,
     task_record_step,
 )
+from applications.services.rechecks import task_recheck_before_click
+from applications.services.reposts import task_note_repost
+from applications.services.site_answers import task_expire_site_session, task_skip_applied_on_site
 from applications.services.submitting import (
     SubmitClaim,
     SubmitNext,
@@ -36,7 +40,14 @@ from applications.services.submitting import (
     task_submit_interrupted,
 )
 from approvals.services import approval_request_open
-from workers.drivers import NeedsPerson, StepFailed, StepYielded, get_driver
+from workers.drivers import (
+    AlreadyAppliedOnSite,
+    NeedsPerson,
+    SiteSessionExpired,
+    StepFailed,
+    StepYielded,
+    get_driver,
+)
 from workers.interrupts import (
     WorkerStopping,
     interrupts_allowed,
@@ -59,11 +70,17 @@ def prepare_application(*, task_id: int, message_id: str, retried: bool = False)
         if task is None:
             return "dropped"
         try:
+            if task_take_site_turn(task=task) is not None:
+                return "waiting for its site"
+        except TaskLost:
+            return "lost"
+        try:
             outcome = _run_steps(driver, task)
         finally:
             driver.finish(task)
         if outcome is not None:
             return outcome
+        task_note_repost(task=task)
         try:
             approval_request_open(task=task)
         except TaskLost:
@@ -94,6 +111,8 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
             task_note_progress(task=task, **_as_progress(need.progress))
             task_fail(task=task, reason=f"Step {step!r} needs the person: {need.prompt}")
             return "failed"
+        except (SiteSessionExpired, AlreadyAppliedOnSite) as answer:
+            return _site_answered(task, answer)
         except WorkerStopping:
             return _pause(task, reason=PAUSED_FOR_STOP)
         except SoftTimeLimitExceeded:
@@ -127,6 +146,19 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
         if yield_to is not None:
             return _pause(task, yield_to)
     return None
+
+
+def _site_answered(task: ApplicationTask, answer: StepFailed) -> str:
+    """The site's session ended (EXPIRED) or the application exists there (SKIPPED, the posting
+    marked applied); nothing was clicked."""
+    try:
+        if isinstance(answer, SiteSessionExpired):
+            task_expire_site_session(task=task, detail=str(answer))
+            return "expired: the site's session ended"
+        task_skip_applied_on_site(task=task, detail=str(answer))
+        return "skipped: already applied on the site"
+    except TaskLost:
+        return "lost"
 
 
 def _as_progress(result) -> dict:
@@ -192,6 +224,8 @@ def _submit(driver, claim: SubmitClaim) -> str:
             if outcome is None:
                 task_fail(task=task, reason=OUTCOME_UNKNOWN, release=False)
                 return "outcome unknown"
+        if task_recheck_before_click(task=task) is not None:
+            return "skipped before the click"
         return _click(driver, task)
     except TaskLost:
         return "lost"
@@ -199,10 +233,13 @@ def _submit(driver, claim: SubmitClaim) -> str:
 
 def _click(driver, task: ApplicationTask) -> str:
     """The click itself, with the heartbeat going on; a click that raises is handed at once to
-    a submit that asks the site first."""
+    a submit that asks the site first. What the site answers before any click (its session
+    ended, the application exists) is not such an error."""
     try:
         with task_heartbeat_while_clicking(task):
             driver.submit(task)
+    except (SiteSessionExpired, AlreadyAppliedOnSite) as answer:
+        return _site_answered(task, answer)
     except Exception as error:
         logger.exception("task %s: the final click raised", task.pk)
         if not task_submit_interrupted(task=task, error=error):

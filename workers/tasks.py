@@ -123,6 +123,12 @@ def send_notification(self, notification_id: int) -> str:
         raise self.retry(countdown=retry.countdown, exc=retry) from retry
 
 
+@shared_task(name=dispatch.RELEASE_PACED_TASK)
+def release_paced_tasks() -> int:
+    """Tasks waiting for their site's next window of applications, handed out once it comes."""
+    return application_services.tasks_release_due()
+
+
 @shared_task(name=dispatch.RECONCILE_TASK)
 def reconcile_queued_tasks() -> int:
     in_broker = dispatch.queued_message_ids(dispatch.QUEUE_DEFAULT) | dispatch.queued_message_ids(

@@ -13,6 +13,10 @@
 - `heartbeat`: a submit's heartbeat while its click runs.
 - `failures`: the one failure path and the one attempt limit.
 - `sweeps`: the beat's recovery of stale tasks and lost messages.
+- `rechecks`: the profile's rules checked again right before the final click.
+- `site_answers`: what the site says before any click (its session ended, applied already).
+- `reposts`: a posting applied to before under another link is held with a warning.
+- `pacing`: requests and applications per job site, across every worker (Redis).
 - `applicants`: a user with a profile and a token.
 
 The hand-written SQL they run is in applications.statements. The names below are the ones the
@@ -27,6 +31,7 @@ from applications.services.locks import (
     application_mark_applied,
     application_release,
 )
+from applications.services.pacing import site_of, site_request_turn, tasks_release_due
 from applications.services.preemption import task_pause, task_request_pause_for
 from applications.services.sessions import sessions_hand_out
 from applications.services.sweeps import tasks_reconcile_queued, tasks_recover_stale
@@ -43,6 +48,8 @@ __all__ = [
     "run_add_jobs",
     "run_create",
     "sessions_hand_out",
+    "site_of",
+    "site_request_turn",
     "task_boost",
     "task_cancel",
     "task_fail",
@@ -53,4 +60,5 @@ __all__ = [
     "task_transition",
     "tasks_reconcile_queued",
     "tasks_recover_stale",
+    "tasks_release_due",
 ]

@@ -17,6 +17,8 @@ def applicant_create(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
+    location: str = "",
+    current_company: str = "",
     is_staff: bool = False,
 ) -> tuple[AbstractBaseUser, str]:
     """A user with a profile and an API token; returns the user and the token's key. Running it
@@ -33,7 +35,13 @@ def applicant_create(
         user.save()
         Profile.objects.update_or_create(
             user=user,
-            defaults={"first_name": first_name, "last_name": last_name, "email": email},
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": email,
+                "location": location,
+                "current_company": current_company,
+            },
         )
         token, _ = Token.objects.get_or_create(user=user)
     return user, token.key

@@ -146,18 +146,20 @@ def _screen(
     )
     profile = Profile.objects.filter(user=user).first()
     needs_counts = profile is not None and profile.max_applications_per_company is not None
-    counts = preferences.company_counts(user, jobs) if needs_counts else {}
+    counts = preferences.company_counts(user) if needs_counts else {}
 
     accepted: list[JobPosting] = []
     for job in jobs:
         reason = _taken_or_queued(job, taken.get(job.pk), queued.get(job.pk), run)
         if reason is None:
-            reason = preferences.excluded_because(job, profile, counts)
+            reason = preferences.excluded_because(
+                profile, company=job.company, title=job.title, company_counts=counts
+            )
         if reason is not None:
             warnings.append(f"Skipped {job_label(job)} — {reason}.")
             continue
         if job.company:
-            company = preferences.normalized(job.company)
+            company = preferences.normalized_company(job.company)
             counts[company] = counts.get(company, 0) + 1
         accepted.append(job)
     return accepted

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from applications.models import (
@@ -150,11 +150,13 @@ def _republish_queued(broker_message_ids: set[str], before: datetime, limit: int
 
 
 def _users_left_waiting(before: datetime, limit: int) -> list[int]:
-    """Users with tasks waiting since before `before` and no session in use: their hand-out
-    was lost (a publish that failed, a worker gone between its task's end and the hand-out)."""
+    """Users with tasks waiting since before `before` (and not for their site's next window)
+    and no session in use: their hand-out was lost (a publish that failed, a worker gone
+    between its task's end and the hand-out)."""
     holding = ApplicationTask.objects.filter(HOLDS_SESSION, user_id=OuterRef("user_id"))
+    may_go = Q(not_before__isnull=True) | Q(not_before__lte=timezone.now())
     return list(
-        ApplicationTask.objects.filter(WAITS_FOR_SESSION, queued_at__lt=before)
+        ApplicationTask.objects.filter(WAITS_FOR_SESSION, may_go, queued_at__lt=before)
         .filter(~Exists(holding))
         .order_by("user_id")
         .values_list("user_id", flat=True)

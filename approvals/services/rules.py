@@ -95,7 +95,10 @@ def rule_apply(approval: ApprovalRequest, *, rules: list[AutoApproveRule] | None
     did. `rules`: the user's enabled rules in order, when read already (with the policy in
     force, in the prepare's one read); otherwise they are read here. Runs inside the
     transaction that made the request: a match locks the request and its task, approves, and
-    publishes the submit on commit (approvals.services.closing)."""
+    publishes the submit on commit (approvals.services.closing). A task with warnings (a
+    repost) waits for a person whatever the rules say."""
+    if approval.task.warnings:
+        return False
     if rules is None:
         rules = list(
             AutoApproveRule.objects.filter(user_id=approval.user_id, enabled=True).order_by(

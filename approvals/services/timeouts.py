@@ -35,9 +35,12 @@ TIMED_OUT_OUTCOME = "no decision in time"
 def time_out(
     approval: ApprovalRequest, task: ApplicationTask, *, actor: str, via: Via = SYSTEM
 ) -> None:
-    """Apply the request's timeout action; the request and its task are locked by the caller."""
+    """Apply the request's timeout action; the request and its task are locked by the caller. A
+    task with warnings (a repost) is never approved for want of a decision: it is rejected."""
     action = approval.policy.get("timeout_action", TimeoutAction.REJECT)
-    if task.state != TaskState.PENDING_APPROVAL:
+    if task.state != TaskState.PENDING_APPROVAL or (
+        action == TimeoutAction.APPROVE and task.warnings
+    ):
         action = TimeoutAction.REJECT
     if approval.status == ApprovalStatus.PENDING and action == TimeoutAction.ESCALATE:
         _escalate(approval, actor=actor, via=via)

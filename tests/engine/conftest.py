@@ -33,6 +33,8 @@ WORKER_ENV = {
     "NOTIFY_MAX_ATTEMPTS": "3",
     "NOTIFY_BACKOFF_SECONDS": "0.3",
     "NOTIFY_HTTP_TIMEOUT_SECONDS": "1",
+    # One site that takes one application per minute (tests/engine/test_pacing.py).
+    "SITE_LIMITS": '{"paced.example": {"applications": "1/minute"}}',
     # E-mail printed by the worker, as in the demo (the worker's log file is its output).
     "EMAIL_BACKEND": "config.mail.ConsoleEmailBackend",
 }

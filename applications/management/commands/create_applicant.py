@@ -12,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
+        parser.add_argument("--location", default="", help="Where the applicant lives.")
+        parser.add_argument("--current-company", default="", help="Their present employer.")
         parser.add_argument("--staff", action="store_true", help="May use the admin.")
 
     def handle(self, *args, **options) -> None:
@@ -21,6 +23,8 @@ class Command(BaseCommand):
             email=options["email"],
             first_name=options["first_name"],
             last_name=options["last_name"],
+            location=options["location"],
+            current_company=options["current_company"],
             is_staff=options["staff"],
         )
         self.stdout.write(self.style.SUCCESS(f"User {user.get_username()} is ready."))

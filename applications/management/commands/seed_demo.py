@@ -18,6 +18,8 @@ class Command(BaseCommand):
             email="demo@applyline.example",
             first_name="Dana",
             last_name="Demo",
+            location="Lisbon, Portugal",
+            current_company="Initech",
             is_staff=True,
         )
         self.stdout.write(self.style.SUCCESS("Demo user ready."))
