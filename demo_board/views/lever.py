@@ -14,7 +14,8 @@
 - Postings of the company `wayne` add `<div id="captcha" class="h-captcha">` holding an inline SVG
   of five characters (pixels and noise lines, no text) and `captcha_answer` ("Type the characters
   you see"). A wrong or missing answer: the form again (status 400) with "Please complete the
-  CAPTCHA" and a new picture; each picture is good for one answer, and reloading the form shows the same one until it is tried.
+  CAPTCHA" and a new picture; each picture is good for one answer, and reloading the form
+  shows the same one until it is tried.
 - `<button type="button" id="btn-submit">Submit application</button>`: its script submits the form.
 - Errors: status 400, the form again with `<div class="error-message" id="<name>-error">` under
   each bad field and `#form-errors` listing them.
