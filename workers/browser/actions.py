@@ -19,11 +19,10 @@ from typing import Any
 
 from django.conf import settings
 
+from applications.services.pacing import site_of, site_request_turn
 from applications.services.preemption import pause_signalled
-from workers.browser.pacing import site_request_turn
 from workers.browser.run import TaskRun
 from workers.browser.runtime import WorkStopped
-from workers.browser.sites import site_of
 from workers.browser.state import state_seal
 from workers.drivers import StepResult, StepYielded
 

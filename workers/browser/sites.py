@@ -15,11 +15,6 @@ from django.conf import settings
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 
 
-def site_of(url: str) -> str:
-    """The site a posting's requests are paced and counted by: its host (and port)."""
-    return urlsplit(url).netloc.lower()
-
-
 def is_demo_board(url: str) -> bool:
     board = urlsplit(settings.DEMO_BOARD_URL)
     parts = urlsplit(url)
