@@ -4,7 +4,8 @@
 1. looks for a pause request for this run (Redis only) and for the task's thread having given up
    on the step (a revoke, a stopping worker): a pause ends the step with its progress so far
    (StepYielded), so that the task pauses within a fraction of a second, not at the step's end;
-2. waits for its turn at the site (pacing);
+2. for the actions that reach the site (a navigation, a click, which may send a form), waits
+   for its turn there (pacing); typing into a page asks nothing of the site;
 3. waits a moment, as a person would (BROWSER_ACTION_PAUSE_SECONDS).
 
 It runs on the browser's thread, and so never touches the ORM.
@@ -47,9 +48,10 @@ class Actions:
 
     # --- Before every action -----------------------------------------------------------------
 
-    def before(self) -> None:
+    def before(self, *, reaches_site: bool = False) -> None:
         self._look_for_interruptions()
-        site_request_turn(self.site)
+        if reaches_site:
+            site_request_turn(self.site)
         low, high = settings.BROWSER_ACTION_PAUSE_SECONDS
         if high > 0:
             self.stop.wait(random.uniform(low, high))
@@ -90,7 +92,7 @@ class Actions:
     # --- The actions -------------------------------------------------------------------------
 
     def goto(self, url: str) -> Any:
-        self.before()
+        self.before(reaches_site=True)
         return self.page.goto(url, wait_until="domcontentloaded")
 
     def fill(self, locator: Any, value: str) -> None:
@@ -102,7 +104,7 @@ class Actions:
         locator.press_sequentially(value)
 
     def click(self, locator: Any) -> None:
-        self.before()
+        self.before(reaches_site=True)
         locator.click()
 
     def press(self, locator: Any, key: str) -> None:
