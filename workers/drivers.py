@@ -110,6 +110,8 @@ SIM_TTL_SECONDS = 24 * 3600
 # answers).
 FILL_STEP = "fill"
 FILLED_FIELDS = ("first_name", "last_name", "email", "phone")
+# The checkpoint keys the simulated `fill` step reports from its options.
+SIM_REPORTED = ("questions", "unplaced", "warnings")
 
 
 class SimulatedDriver:
@@ -120,7 +122,11 @@ class SimulatedDriver:
     cannot tell whether it was submitted), `slow_once` ({step: seconds}: a step that hangs the
     first time it runs only, as a stuck page would), `submit_raises_once` ("before_click" or
     "after_click": the first submit raises, before the click reaches the site or after it has),
-    `site_unreachable` (asking the site raises)."""
+    `site_unreachable` (asking the site raises), `needs_person` ({"step", "kind", "prompt",
+    "answer", "screenshot"}: the step asks the person, raising NeedsPerson until the checkpoint's
+    `handoff` holds an answer for it, and again while that answer is not `answer`, when given),
+    and `questions`, `unplaced`, `warnings` (set by the `fill` step, as a browser's adapter
+    would report what it could not answer or place)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -140,10 +146,38 @@ class SimulatedDriver:
             time.sleep(seconds)
         if options.get("fail_at") == step:
             raise StepFailed(f"Simulated failure at step {step!r}.")
+        self._ask_person_unless_answered(task, step, options.get("needs_person"))
         key = SIM_STEP_LOG.format(task_id=task.pk)
         if self.redis.rpush(key, step) == 1:
             self.redis.expire(key, SIM_TTL_SECONDS)
-        return StepResult(values=self._filled(task) if step == FILL_STEP else {})
+        if step != FILL_STEP:
+            return StepResult()
+        reported = {name: options[name] for name in SIM_REPORTED if name in options}
+        return StepResult(values=self._filled(task), checkpoint=reported)
+
+    def _ask_person_unless_answered(
+        self, task: ApplicationTask, step: str, need: dict[str, Any] | None
+    ) -> None:
+        """The simulated page that asks for a code or a CAPTCHA: NeedsPerson until the hand-off
+        of this step is answered (with the expected answer, when one is given)."""
+        if not need or need.get("step") != step:
+            return
+        handoff = task.checkpoint.get("handoff") or {}
+        answer = handoff.get("answer") if handoff.get("step") == step else None
+        kind = need.get("kind", "code")
+        prompt = need.get("prompt", f"Enter the {kind} the site asks for.")
+        if answer is not None:
+            expected = need.get("answer")
+            if expected is None or str(answer).strip() == str(expected):
+                return
+            prompt = f"The site did not accept {answer!r}. {prompt}"
+        progress = StepResult(
+            checkpoint={
+                "screenshot": need.get("screenshot", ""),
+                "browser": {"page": step, "storage_state": f"simulated:{task.pk}"},
+            }
+        )
+        raise NeedsPerson(kind=kind, prompt=prompt, progress=progress)
 
     def _filled(self, task: ApplicationTask) -> dict[str, Any]:
         """What the simulated form is filled with: the applicant's profile, as a browser's

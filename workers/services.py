@@ -35,7 +35,7 @@ from applications.services.submitting import (
     task_start_submit,
     task_submit_interrupted,
 )
-from approvals.services import approval_request_open
+from approvals.services import approval_ask_person, approval_request_open
 from workers.drivers import NeedsPerson, StepFailed, StepYielded, get_driver
 from workers.interrupts import (
     WorkerStopping,
@@ -91,9 +91,10 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
             task_note_progress(task=task, **_as_progress(yielded.progress))
             return _pause(task)
         except NeedsPerson as need:
+            # The step's progress (its screenshot, the browser's storage state) is written with
+            # the hand-off; the step is redone from it once the person has answered.
             task_note_progress(task=task, **_as_progress(need.progress))
-            task_fail(task=task, reason=f"Step {step!r} needs the person: {need.prompt}")
-            return "failed"
+            return _ask_person(task, step, need)
         except WorkerStopping:
             return _pause(task, reason=PAUSED_FOR_STOP)
         except SoftTimeLimitExceeded:
@@ -127,6 +128,14 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
         if yield_to is not None:
             return _pause(task, yield_to)
     return None
+
+
+def _ask_person(task: ApplicationTask, step: str, need: NeedsPerson) -> str:
+    try:
+        asked = approval_ask_person(task=task, step=step, kind=need.kind, prompt=need.prompt)
+    except TaskLost:
+        return "lost"
+    return "waiting for the person" if asked is not None else "failed"
 
 
 def _as_progress(result) -> dict:
