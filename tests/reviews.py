@@ -15,17 +15,23 @@ URL = "https://jobs.lever.co/acme/1234-abcd?utm_source=mail"
 
 
 def pending_review(
-    user: Any, *, values: dict | None = None, url: str = URL, **policy: Any
+    user: Any,
+    *,
+    values: dict | None = None,
+    url: str = URL,
+    checkpoint: dict | None = None,
+    **policy: Any,
 ) -> Opening:
-    """A task of `user`'s for the posting at `url`, prepared with `values` filled in, waiting
-    for approval under `policy` (the user's defaults); the opening holds every link's token."""
+    """A task of `user`'s for the posting at `url`, prepared with `values` filled in (and the
+    other `checkpoint` keys a driver reports), waiting for approval under `policy` (the user's
+    defaults); the opening holds every link's token."""
     if policy:
         policy_save(user=user, **policy)
     task = run_create(user=user, job_urls=[url]).tasks[0]
     task_transition(task=task, transition="claim", actor="test")
     task_transition(task=task, transition="prepared", actor="test")
     ApplicationTask.objects.filter(pk=task.pk).update(
-        checkpoint={"steps_done": ["open", "fill"], "values": values or {}}
+        checkpoint={"steps_done": ["open", "fill"], "values": values or {}, **(checkpoint or {})}
     )
     task.refresh_from_db()
     return approval_create(task=task)

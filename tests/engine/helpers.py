@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.db import transaction
+from django.test import Client
 from rest_framework.test import APIClient
 
 from applications.models import ApplicationTask, TaskEvent, TaskState
@@ -146,3 +147,24 @@ def blocked_in(command: str) -> int:
         and "b" in connected["flags"]
         and int(connected["db"]) == database
     )
+
+
+def link_token_of(task: ApplicationTask) -> str:
+    """The applicant's link to the task's approval request, in clear."""
+    from approvals.models import ApprovalLink
+    from approvals.services.tokens import token_unseal
+
+    link = ApprovalLink.objects.get(request__task=task, user_id=task.user_id)
+    token = token_unseal(link.sealed_token)
+    assert token
+    return token
+
+
+def post_as_the_page(token: str, data: dict[str, str]):
+    """A POST to the review page as its form makes it: the CSRF token the page gave, with the
+    cookie it set."""
+    page = Client(enforce_csrf_checks=True)
+    shown = page.get(f"/approve/{token}/")
+    assert shown.status_code == 200, shown.content.decode()
+    data = {**data, "csrfmiddlewaretoken": str(shown.context["csrf_token"])}
+    return page.post(f"/approve/{token}/", data)
