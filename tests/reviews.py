@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.test import Client
 
 from applications.models import ApplicationTask, Profile
 from applications.services import run_create, task_transition
@@ -59,4 +60,21 @@ def viewed_rows() -> list[dict]:
     return list(model.objects.filter(action=AuditAction.VIEWED).order_by("pk").values())
 
 
-__all__ = ["Profile", "every_row", "pending_review", "token_of", "viewed_rows"]
+def post_as_the_page(token: str, data: dict[str, str]):
+    """A POST to the review page as its form makes it: the CSRF token the page gave, with the
+    cookie it set."""
+    page = Client(enforce_csrf_checks=True)
+    shown = page.get(f"/approve/{token}/")
+    assert shown.status_code == 200, shown.content.decode()
+    data = {**data, "csrfmiddlewaretoken": str(shown.context["csrf_token"])}
+    return page.post(f"/approve/{token}/", data)
+
+
+__all__ = [
+    "Profile",
+    "every_row",
+    "pending_review",
+    "post_as_the_page",
+    "token_of",
+    "viewed_rows",
+]

@@ -11,7 +11,7 @@ from django.test import Client
 from applications.models import ApplicationTask, Profile
 from approvals.models import ApprovalRequest, ApprovalStatus
 from approvals.services.rules import rule_save
-from tests.reviews import every_row, pending_review
+from tests.reviews import every_row, pending_review, post_as_the_page
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,6 @@ def asking(owner, **policy):
     )
 
 
-def post(token: str, data: dict[str, str]):
-    client = Client(enforce_csrf_checks=True)
-    csrf = client.get(f"/approve/{token}/").context["csrf_token"]
-    return client.post(f"/approve/{token}/", {**data, "csrfmiddlewaretoken": str(csrf)})
-
-
 def test_the_page_asks_each_question_inside_the_approve_form(owner):
     page = Client().get(f"/approve/{asking(owner).applicant_token}/").content.decode()
 
@@ -58,7 +52,9 @@ def test_an_approval_without_the_required_answers_is_a_400_that_names_them_and_c
     opening = asking(owner)
     before = every_row()
 
-    response = post(opening.applicant_token, {"decision": "approve", "question:q1": "12"})
+    response = post_as_the_page(
+        opening.applicant_token, {"decision": "approve", "question:q1": "12"}
+    )
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -71,7 +67,7 @@ def test_an_approval_without_the_required_answers_is_a_400_that_names_them_and_c
 def test_the_answers_are_kept_with_the_decision_in_the_checkpoint_and_the_profile(owner):
     opening = asking(owner)
 
-    response = post(
+    response = post_as_the_page(
         opening.applicant_token,
         {"decision": "approve", "question:q1": "12", "question:q2": "No", "question:q3": ""},
     )
@@ -93,7 +89,7 @@ def test_the_answers_are_kept_with_the_decision_in_the_checkpoint_and_the_profil
 def test_a_choice_that_is_not_an_option_is_refused(owner):
     opening = asking(owner)
 
-    response = post(
+    response = post_as_the_page(
         opening.applicant_token, {"decision": "approve", "question:q1": "3", "question:q2": "Maybe"}
     )
 
@@ -104,7 +100,7 @@ def test_a_choice_that_is_not_an_option_is_refused(owner):
 def test_a_rejection_needs_no_answers(owner):
     opening = asking(owner)
 
-    assert post(opening.applicant_token, {"decision": "reject"}).status_code == 302
+    assert post_as_the_page(opening.applicant_token, {"decision": "reject"}).status_code == 302
     assert ApprovalRequest.objects.get(pk=opening.approval.pk).status == ApprovalStatus.REJECTED
 
 

@@ -10,7 +10,7 @@ from applications.models import ApplicationTask, TaskState
 from applications.services import run_create, task_transition
 from approvals.models import ApprovalRequest, ApprovalStatus
 from approvals.services import approval_create
-from tests.reviews import URL
+from tests.reviews import URL, post_as_the_page
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,6 @@ def waiting(owner):
     ApplicationTask.objects.filter(pk=task.pk).update(checkpoint={"handoff": handoff})
     task.refresh_from_db()
     return approval_create(task=task)
-
-
-def post(token: str, data: dict[str, str]):
-    client = Client(enforce_csrf_checks=True)
-    csrf = client.get(f"/approve/{token}/").context["csrf_token"]
-    return client.post(f"/approve/{token}/", {**data, "csrfmiddlewaretoken": str(csrf)})
 
 
 def test_the_api_refuses_an_approve_with_409_not_ready(owner, owner_client):
@@ -48,7 +42,7 @@ def test_the_page_asks_for_the_answer_and_refuses_a_posted_approve_with_a_clear_
     token = opening.applicant_token
 
     page = Client().get(f"/approve/{token}/").content.decode()
-    refused = post(token, {"decision": "approve"})
+    refused = post_as_the_page(token, {"decision": "approve"})
 
     assert PROMPT in page
     assert 'id="answer"' in page and 'value="approve"' not in page
@@ -60,6 +54,6 @@ def test_the_page_asks_for_the_answer_and_refuses_a_posted_approve_with_a_clear_
 def test_a_rejection_while_the_person_is_asked_ends_the_application(owner):
     opening = waiting(owner)
 
-    assert post(opening.applicant_token, {"decision": "reject"}).status_code == 302
+    assert post_as_the_page(opening.applicant_token, {"decision": "reject"}).status_code == 302
     task = ApplicationTask.objects.get(pk=opening.approval.task_id)
     assert task.state == TaskState.REJECTED

@@ -5,11 +5,11 @@ import json
 
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
 from rest_framework.test import APIClient
 
 from applications.models import ApplicationTask, TaskEvent, TaskState
 from applications.services import applicant_create, run_create, sessions_hand_out
+from tests.reviews import post_as_the_page
 from workers.drivers import SIM_CLICKS, SIM_STEP_LOG
 
 from .conftest import redis_client, wait_until
@@ -160,11 +160,4 @@ def link_token_of(task: ApplicationTask) -> str:
     return token
 
 
-def post_as_the_page(token: str, data: dict[str, str]):
-    """A POST to the review page as its form makes it: the CSRF token the page gave, with the
-    cookie it set."""
-    page = Client(enforce_csrf_checks=True)
-    shown = page.get(f"/approve/{token}/")
-    assert shown.status_code == 200, shown.content.decode()
-    data = {**data, "csrfmiddlewaretoken": str(shown.context["csrf_token"])}
-    return page.post(f"/approve/{token}/", data)
+__all__ = ["post_as_the_page"]

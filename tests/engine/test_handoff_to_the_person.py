@@ -17,9 +17,11 @@ from .helpers import (
     make_user,
     post_as_the_page,
     queue_tasks,
+    state_of,
     step_log,
     urls,
     wait_for_state,
+    wait_until,
 )
 
 STEPS = ["open", "login", "fill", "answer", "review"]
@@ -43,8 +45,14 @@ def waiting_for_the_person(task: ApplicationTask, engine) -> ApplicationTask:
     task = wait_for_state(task, TaskState.WAITING_FOR_PERSON)
     assert not ApplicationTask.objects.filter(HOLDS_SESSION, pk=task.pk).exists()
     assert task.heartbeat_at is None
-    running = [job for jobs in engine.active().values() for job in jobs]
-    assert not any(job["args"][:1] == [task.pk] for job in running), running
+
+    def its_message_runs() -> bool:
+        running = [job for jobs in engine.active().values() for job in jobs]
+        return any(job["args"][:1] == [task.pk] for job in running)
+
+    # The prepare message that handed off ends at once: no slot waits for the person.
+    wait_until(lambda: not its_message_runs(), timeout=10, message="the hand-off holds a slot")
+    assert state_of(task) == TaskState.WAITING_FOR_PERSON
     return task
 
 
