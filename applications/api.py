@@ -54,19 +54,36 @@ class TaskOutput(serializers.ModelSerializer):
         ]
 
 
+class HandoffOutput(serializers.Serializer):
+    """What a step asked of the person (a task WAITING_FOR_PERSON, or one that did); never the
+    answer, which may be a code."""
+
+    kind = serializers.ChoiceField(choices=["code", "captcha", "login"])
+    prompt = serializers.CharField()
+    step = serializers.CharField()
+    asked_at = serializers.CharField()
+    answered_at = serializers.CharField(allow_null=True)
+
+
 class CheckpointOutput(serializers.Serializer):
     """What a paused or recovered task resumes from."""
 
     steps_done = serializers.ListField(child=serializers.CharField())
     values = serializers.DictField(help_text="The values filled in so far, by field.")
+    handoff = HandoffOutput(allow_null=True, help_text="What a step asked of the person.")
 
     @staticmethod
     def shape(checkpoint: dict[str, Any]) -> dict[str, Any]:
         # The resume data only: whatever else a checkpoint carries (a driver's own options,
-        # keys written by older versions) is not the user's to read.
+        # keys written by older versions, the person's answer) is not the user's to read.
+        handoff = checkpoint.get("handoff")
+        shown = ("kind", "prompt", "step", "asked_at", "answered_at")
         return {
             "steps_done": list(checkpoint.get("steps_done", [])),
             "values": dict(checkpoint.get("values", {})),
+            "handoff": (
+                {key: handoff.get(key) for key in shown} if isinstance(handoff, dict) else None
+            ),
         }
 
 

@@ -62,6 +62,7 @@ class ApplicationRun(models.Model):
 class TaskState(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
+    WAITING_FOR_PERSON = "waiting_for_person", "Waiting for the person"
     PENDING_APPROVAL = "pending_approval", "Pending approval"
     APPROVED = "approved", "Approved"
     SUBMITTING = "submitting", "Submitting"
@@ -98,6 +99,7 @@ HOLDS_SESSION = Q(state=TaskState.RUNNING) | (
 CANCELLABLE_STATES = [
     TaskState.QUEUED,
     TaskState.RUNNING,
+    TaskState.WAITING_FOR_PERSON,
     TaskState.PENDING_APPROVAL,
     TaskState.APPROVED,
 ]
@@ -266,6 +268,21 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         self.heartbeat_at = None
         self.pause_requested_at = None
 
+    @transition(field=state, source=TaskState.RUNNING, target=TaskState.WAITING_FOR_PERSON)
+    def hand_off(self) -> None:
+        """A step needs what only the person can give (a code, a CAPTCHA, a login): the task
+        waits for the answer holding neither a worker slot nor its user's session, its step's
+        progress in the checkpoint."""
+        self.heartbeat_at = None
+        self.pause_requested_at = None
+
+    @transition(field=state, source=TaskState.WAITING_FOR_PERSON, target=TaskState.QUEUED)
+    def answered(self) -> None:
+        """The person answered: back to the queue ahead of normal work, to redo the step that
+        asked, with the answer in the checkpoint's `handoff`."""
+        self.priority = TaskPriority.BOOSTED
+        self.queued_at = timezone.now()
+
     @transition(field=state, source=TaskState.RUNNING, target=TaskState.PENDING_APPROVAL)
     def prepared(self) -> None:
         self.heartbeat_at = None
@@ -275,7 +292,11 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
     def approve(self) -> None:
         pass
 
-    @transition(field=state, source=TaskState.PENDING_APPROVAL, target=TaskState.REJECTED)
+    @transition(
+        field=state,
+        source=[TaskState.PENDING_APPROVAL, TaskState.WAITING_FOR_PERSON],
+        target=TaskState.REJECTED,
+    )
     def reject(self) -> None:
         self.finished_at = timezone.now()
 
@@ -283,6 +304,7 @@ class ApplicationTask(StoredValuesMixin, FSMModelMixin, models.Model):
         field=state,
         source=[
             TaskState.RUNNING,
+            TaskState.WAITING_FOR_PERSON,
             TaskState.PENDING_APPROVAL,
             TaskState.APPROVED,
             TaskState.SUBMITTING,

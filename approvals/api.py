@@ -73,14 +73,25 @@ class ApprovalListApi(ListAPIView):
 
 
 DECISION_ERRORS = {
+    400: "A required question of the form is not answered (`missing` names them), or an answer "
+    "is not one the question takes.",
     403: "You are not one of this request's approvers.",
-    409: "The approval was decided already, or is being decided at the same moment.",
+    409: "The approval was decided already, or is being decided at the same moment; or its "
+    "application is not ready for a decision (it waits for the person's answer, or is still "
+    "being filled in: `not_ready`).",
     410: "The approval expired before this decision: the application was not submitted.",
 }
 
 
 class DecisionInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000),
+        required=False,
+        default=dict,
+        help_text="Answers to the form's questions, by question (label): every required one "
+        "must be answered to approve. Kept with the application and in the profile.",
+    )
 
 
 class ApprovalDecideApi(APIView):
@@ -101,6 +112,7 @@ class ApprovalDecideApi(APIView):
             approve=self.approve,
             comment=given.validated_data["comment"],
             via=Via.of(request),
+            answers=given.validated_data["answers"] if self.approve else None,
         )
         return Response(DecisionOutput(approval).data)
 
@@ -123,5 +135,6 @@ class ApprovalTokenDecideApi(APIView):
             approve=self.approve,
             comment=given.validated_data["comment"],
             via=Via.of(request),
+            answers=given.validated_data["answers"] if self.approve else None,
         )
         return Response(DecisionOutput(approval).data)

@@ -39,3 +39,18 @@ class RuleNameTaken(Conflict):
     """The user has an auto-approve rule of that name already."""
 
     code = "rule_name_taken"
+
+
+class ApprovalNotReady(Conflict):
+    """The request's application is not ready for this decision: it waits for the person's
+    answer (a code, a CAPTCHA, a login) or is still being prepared."""
+
+    code = "not_ready"
+
+
+class AnswersMissing(ApplicationError):
+    """An approval without an answer to every required question of the form (or with an
+    answer the question does not take); `missing` names them."""
+
+    code = "answers_missing"
+    status_code = status.HTTP_400_BAD_REQUEST

@@ -33,7 +33,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import ConcurrentTransition
 
 from approvals import selectors, services
-from approvals.exceptions import ApprovalClosed, ApprovalExpired, ApprovalNotFound, NotAnApprover
+from approvals.exceptions import (
+    AnswersMissing,
+    ApprovalClosed,
+    ApprovalExpired,
+    ApprovalNotFound,
+    ApprovalNotReady,
+    NotAnApprover,
+)
 from approvals.models import AuditAction
 from approvals.selectors import Phase, Review
 from approvals.services.audit import Via, audit_record
@@ -43,6 +50,8 @@ from core import events
 # What a page answers in each phase (a page of an open request answers 200).
 PHASE_STATUS = {Phase.EXPIRED: 410, Phase.CANCELLED: 410, Phase.NOT_ALLOWED: 403}
 MAX_COMMENT_LENGTH = 2000
+# The name of a question's field in the approve form: this prefix and the question's key.
+QUESTION_FIELD = "question:"
 # The values a page lists first, in this order.
 FIRST_FIELDS = ("first_name", "last_name", "name", "email", "phone")
 # How often the fallback event stream reads the row, and how long one stream lasts before the
@@ -118,19 +127,37 @@ def _text(value: Any) -> str:
 
 
 def _render(
-    request: HttpRequest, review: Review, token: str, *, problem: str = "", status: int = 0
+    request: HttpRequest,
+    review: Review,
+    token: str,
+    *,
+    problem: str = "",
+    status: int = 0,
+    posted: dict[str, str] | None = None,
+    missing: list[str] | None = None,
 ) -> HttpResponse:
+    """The page. After an approval refused for its answers, the questions show what was posted
+    (`posted`, by question) and which are still to answer (`missing`)."""
+    questions = [
+        {
+            **question,
+            "value": (posted or {}).get(question["label"], question["value"]),
+            "missing": question["label"] in (missing or []),
+        }
+        for question in review.questions
+    ]
     context = {
         **_context(review),
         "urls": _urls(token),
         "problem": problem,
         "values": _shown(review.values),
+        "questions": questions,
     }
     status = status or PHASE_STATUS.get(review.phase, 200)
     response = HttpResponse(
         render_to_string("approvals/review.html", context, request), status=status
     )
-    return _private(response, forms=review.can_decide)
+    return _private(response, forms=review.can_decide or review.can_answer)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -153,19 +180,32 @@ def review_page(request: HttpRequest, token: str) -> HttpResponse:
 def _decide(request: HttpRequest, token: str) -> HttpResponse:
     decision = request.POST.get("decision")
     comment = request.POST.get("comment", "").strip()
-    problem, status = "", 0
-    if decision not in ("approve", "reject"):
+    problem, status, posted, missing = "", 0, None, None
+    if decision not in ("approve", "reject", "answer"):
         problem, status = "Choose Approve or Reject.", 400
     elif len(comment) > MAX_COMMENT_LENGTH:
         problem, status = f"A comment has at most {MAX_COMMENT_LENGTH} characters.", 400
     else:
         try:
-            services.approval_decide_by_token(
-                token=token, approve=decision == "approve", comment=comment, via=Via.of(request)
-            )
+            if decision == "answer":
+                services.approval_answer_by_token(
+                    token=token, answer=request.POST.get("answer", ""), via=Via.of(request)
+                )
+            else:
+                posted = _answers_posted(request, token) if decision == "approve" else {}
+                services.approval_decide_by_token(
+                    token=token,
+                    approve=decision == "approve",
+                    comment=comment,
+                    via=Via.of(request),
+                    answers=posted,
+                )
         except ApprovalNotFound:
             return _not_found(request)
-        except (ApprovalClosed, ApprovalExpired, NotAnApprover) as error:
+        except AnswersMissing as error:
+            problem, status = error.detail, error.status_code
+            missing = error.extra.get("missing", [])
+        except (ApprovalClosed, ApprovalExpired, ApprovalNotReady, NotAnApprover) as error:
             problem, status = error.detail, error.status_code
         except ConcurrentTransition:
             problem, status = "Someone decided at the same moment; this is their decision.", 409
@@ -175,7 +215,27 @@ def _decide(request: HttpRequest, token: str) -> HttpResponse:
         review = selectors.review_by_token(token)
     except ApprovalNotFound:
         return _not_found(request)
-    return _render(request, review, token, problem=problem, status=status)
+    return _render(
+        request, review, token, problem=problem, status=status, posted=posted, missing=missing
+    )
+
+
+def _answers_posted(request: HttpRequest, token: str) -> dict[str, str]:
+    """The questions' answers of an approve form (fields `question:<key>`), by question label,
+    as the decision takes them."""
+    fields = {
+        name.removeprefix(QUESTION_FIELD): value
+        for name, value in request.POST.items()
+        if name.startswith(QUESTION_FIELD)
+    }
+    if not fields:
+        return {}
+    review = selectors.review_by_token(token)
+    return {
+        question["label"]: fields[question["key"]].strip()
+        for question in review.questions
+        if question["key"] in fields
+    }
 
 
 def review_status(review: Review, request: HttpRequest | None = None) -> dict[str, Any]:
@@ -205,6 +265,8 @@ def review_status(review: Review, request: HttpRequest | None = None) -> dict[st
             for decision in review.decisions
         ],
         "can_decide": review.can_decide,
+        "can_answer": review.can_answer,
+        "handoff": review.handoff,
         "final": review.is_final,
     }
     data["html"] = render_to_string("approvals/_status.html", _context(review), request)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from applications.models import Profile
 from approvals.models import (
     ApprovalPolicy,
     AuditEntry,
@@ -96,3 +97,15 @@ def insert_notifications(notifications: list[Notification], *, audit: AuditEntry
     for notification, pk in zip(notifications, ids, strict=True):
         notification.pk = pk
         notification._state.adding = False
+
+
+def merge_profile_answers(*, user_id: int, answers: dict[str, str]) -> None:
+    """The answers merged into the applicant's saved answers (by question), in one UPDATE, so
+    that a concurrent edit of other answers is not overwritten by a read-modify-write."""
+    table = rows.quote(Profile._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET answers = coalesce(answers, '{{}}'::jsonb) || %s::jsonb "
+            "WHERE user_id = %s",
+            [json.dumps(answers), user_id],
+        )

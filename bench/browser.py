@@ -63,8 +63,7 @@ ANSWERS = {
 
 def links(board_url: str, count: int, start: int) -> list[str]:
     return [
-        board_url
-        + STYLES[number % len(STYLES)].format(number=start + number, uuid=uuid.uuid4())
+        board_url + STYLES[number % len(STYLES)].format(number=start + number, uuid=uuid.uuid4())
         for number in range(count)
     ]
 

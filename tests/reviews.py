@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.test import Client
 
 from applications.models import ApplicationTask, Profile
 from applications.services import run_create, task_transition
@@ -15,17 +16,23 @@ URL = "https://jobs.lever.co/acme/1234-abcd?utm_source=mail"
 
 
 def pending_review(
-    user: Any, *, values: dict | None = None, url: str = URL, **policy: Any
+    user: Any,
+    *,
+    values: dict | None = None,
+    url: str = URL,
+    checkpoint: dict | None = None,
+    **policy: Any,
 ) -> Opening:
-    """A task of `user`'s for the posting at `url`, prepared with `values` filled in, waiting
-    for approval under `policy` (the user's defaults); the opening holds every link's token."""
+    """A task of `user`'s for the posting at `url`, prepared with `values` filled in (and the
+    other `checkpoint` keys a driver reports), waiting for approval under `policy` (the user's
+    defaults); the opening holds every link's token."""
     if policy:
         policy_save(user=user, **policy)
     task = run_create(user=user, job_urls=[url]).tasks[0]
     task_transition(task=task, transition="claim", actor="test")
     task_transition(task=task, transition="prepared", actor="test")
     ApplicationTask.objects.filter(pk=task.pk).update(
-        checkpoint={"steps_done": ["open", "fill"], "values": values or {}}
+        checkpoint={"steps_done": ["open", "fill"], "values": values or {}, **(checkpoint or {})}
     )
     task.refresh_from_db()
     return approval_create(task=task)
@@ -53,4 +60,21 @@ def viewed_rows() -> list[dict]:
     return list(model.objects.filter(action=AuditAction.VIEWED).order_by("pk").values())
 
 
-__all__ = ["Profile", "every_row", "pending_review", "token_of", "viewed_rows"]
+def post_as_the_page(token: str, data: dict[str, str]):
+    """A POST to the review page as its form makes it: the CSRF token the page gave, with the
+    cookie it set."""
+    page = Client(enforce_csrf_checks=True)
+    shown = page.get(f"/approve/{token}/")
+    assert shown.status_code == 200, shown.content.decode()
+    data = {**data, "csrfmiddlewaretoken": str(shown.context["csrf_token"])}
+    return page.post(f"/approve/{token}/", data)
+
+
+__all__ = [
+    "Profile",
+    "every_row",
+    "pending_review",
+    "post_as_the_page",
+    "token_of",
+    "viewed_rows",
+]

@@ -32,6 +32,7 @@ def test_the_detail_returns_the_steps_done_and_the_values_filled_and_the_list_do
     assert detail.json()["checkpoint"] == {
         "steps_done": ["open", "login", "fill"],
         "values": {"first_name": "Ada", "email": "ada@example.com"},
+        "handoff": None,
     }
     assert "checkpoint" not in listed.json()["results"][0]
 
@@ -41,4 +42,4 @@ def test_a_task_not_started_has_an_empty_checkpoint(owner_client, owner):
 
     response = owner_client.get(f"/api/tasks/{task.pk}/")
 
-    assert response.json()["checkpoint"] == {"steps_done": [], "values": {}}
+    assert response.json()["checkpoint"] == {"steps_done": [], "values": {}, "handoff": None}

@@ -17,17 +17,25 @@ ALLOWED = {
     "claim": ({S.QUEUED}, S.RUNNING),
     "requeue": ({S.RUNNING}, S.QUEUED),
     "prepared": ({S.RUNNING}, S.PENDING_APPROVAL),
+    "hand_off": ({S.RUNNING}, S.WAITING_FOR_PERSON),
+    "answered": ({S.WAITING_FOR_PERSON}, S.QUEUED),
     "approve": ({S.PENDING_APPROVAL}, S.APPROVED),
-    "reject": ({S.PENDING_APPROVAL}, S.REJECTED),
+    "reject": ({S.PENDING_APPROVAL, S.WAITING_FOR_PERSON}, S.REJECTED),
     "wait_for_site": ({S.RUNNING}, S.QUEUED),
     # RUNNING and SUBMITTING (before any click): the job site's session ended.
-    "expire": ({S.RUNNING, S.PENDING_APPROVAL, S.APPROVED, S.SUBMITTING}, S.EXPIRED),
+    "expire": (
+        {S.RUNNING, S.WAITING_FOR_PERSON, S.PENDING_APPROVAL, S.APPROVED, S.SUBMITTING},
+        S.EXPIRED,
+    ),
     "start_submit": ({S.APPROVED}, S.SUBMITTING),
     "mark_submitted": ({S.SUBMITTING}, S.SUBMITTED),
     "fail": ({S.RUNNING, S.APPROVED, S.SUBMITTING}, S.FAILED),
     # SUBMITTING, before any click: the profile's rules, or the site says it is applied to.
     "skip": ({S.QUEUED, S.RUNNING, S.SUBMITTING}, S.SKIPPED),
-    "cancel": ({S.QUEUED, S.RUNNING, S.PENDING_APPROVAL, S.APPROVED}, S.CANCELLED),
+    "cancel": (
+        {S.QUEUED, S.RUNNING, S.WAITING_FOR_PERSON, S.PENDING_APPROVAL, S.APPROVED},
+        S.CANCELLED,
+    ),
     "retry": ({S.FAILED, S.EXPIRED}, S.QUEUED),
     "resume": ({S.FAILED}, S.QUEUED),
 }

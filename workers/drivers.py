@@ -110,6 +110,8 @@ SIM_TTL_SECONDS = 24 * 3600
 # answers).
 FILL_STEP = "fill"
 FILLED_FIELDS = ("first_name", "last_name", "email", "phone", "location", "current_company")
+# The checkpoint keys the simulated `fill` step reports from its options.
+SIM_REPORTED = ("questions", "unplaced", "warnings")
 
 
 class SimulatedDriver:
@@ -123,7 +125,11 @@ class SimulatedDriver:
     `site_unreachable` (asking the site raises), `session_expired` and `already_applied_on_site`
     (a step name, or "submit": there the site says its session ended, or that the application
     exists, before any click), `posting` ({company, title}: what every step reads off the page,
-    as `checkpoint["posting"]`)."""
+    as `checkpoint["posting"]`), `needs_person` ({"step", "kind", "prompt", "answer",
+    "screenshot"}: the step asks the person, raising NeedsPerson until the checkpoint's
+    `handoff` holds an answer for it, and again while that answer is not `answer`, when given),
+    and `questions`, `unplaced`, `warnings` (set by the `fill` step, as a browser's adapter
+    would report what it could not answer or place)."""
 
     def __init__(self) -> None:
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
@@ -144,14 +150,16 @@ class SimulatedDriver:
         if options.get("fail_at") == step:
             raise StepFailed(f"Simulated failure at step {step!r}.")
         self._site_answers(options, step)
+        self._ask_person_unless_answered(task, step, options.get("needs_person"))
         key = SIM_STEP_LOG.format(task_id=task.pk)
         if self.redis.rpush(key, step) == 1:
             self.redis.expire(key, SIM_TTL_SECONDS)
         posting = options.get("posting")
-        return StepResult(
-            values=self._filled(task) if step == FILL_STEP else {},
-            checkpoint={"posting": dict(posting)} if isinstance(posting, dict) else {},
-        )
+        checkpoint = {"posting": dict(posting)} if isinstance(posting, dict) else {}
+        if step != FILL_STEP:
+            return StepResult(checkpoint=checkpoint)
+        reported = {name: options[name] for name in SIM_REPORTED if name in options}
+        return StepResult(values=self._filled(task), checkpoint={**checkpoint, **reported})
 
     def _site_answers(self, options: dict[str, Any], where: str) -> None:
         """What the simulated site says at a step or at the submit, before any click."""
@@ -159,6 +167,30 @@ class SimulatedDriver:
             raise SiteSessionExpired("Simulated: the site signed you out.")
         if options.get("already_applied_on_site") == where:
             raise AlreadyAppliedOnSite("Simulated: you have already applied to this job.")
+
+    def _ask_person_unless_answered(
+        self, task: ApplicationTask, step: str, need: dict[str, Any] | None
+    ) -> None:
+        """The simulated page that asks for a code or a CAPTCHA: NeedsPerson until the hand-off
+        of this step is answered (with the expected answer, when one is given)."""
+        if not need or need.get("step") != step:
+            return
+        handoff = task.checkpoint.get("handoff") or {}
+        answer = handoff.get("answer") if handoff.get("step") == step else None
+        kind = need.get("kind", "code")
+        prompt = need.get("prompt", f"Enter the {kind} the site asks for.")
+        if answer is not None:
+            expected = need.get("answer")
+            if expected is None or str(answer).strip() == str(expected):
+                return
+            prompt = f"The site did not accept {answer!r}. {prompt}"
+        progress = StepResult(
+            checkpoint={
+                "screenshot": need.get("screenshot", ""),
+                "browser": {"page": step, "storage_state": f"simulated:{task.pk}"},
+            }
+        )
+        raise NeedsPerson(kind=kind, prompt=prompt, progress=progress)
 
     def _filled(self, task: ApplicationTask) -> dict[str, Any]:
         """What the simulated form is filled with: the applicant's profile (what they left empty

@@ -39,7 +39,7 @@ from applications.services.submitting import (
     task_start_submit,
     task_submit_interrupted,
 )
-from approvals.services import approval_request_open
+from approvals.services import approval_ask_person, approval_request_open
 from workers.drivers import (
     AlreadyAppliedOnSite,
     NeedsPerson,
@@ -108,9 +108,10 @@ def _run_steps(driver, task: ApplicationTask) -> str | None:
             task_note_progress(task=task, **_as_progress(yielded.progress))
             return _pause(task)
         except NeedsPerson as need:
+            # The step's progress (its screenshot, the browser's storage state) is written with
+            # the hand-off; the step is redone from it once the person has answered.
             task_note_progress(task=task, **_as_progress(need.progress))
-            task_fail(task=task, reason=f"Step {step!r} needs the person: {need.prompt}")
-            return "failed"
+            return _ask_person(task, step, need)
         except (SiteSessionExpired, AlreadyAppliedOnSite) as answer:
             return _site_answered(task, answer)
         except WorkerStopping:
@@ -159,6 +160,14 @@ def _site_answered(task: ApplicationTask, answer: StepFailed) -> str:
         return "skipped: already applied on the site"
     except TaskLost:
         return "lost"
+
+
+def _ask_person(task: ApplicationTask, step: str, need: NeedsPerson) -> str:
+    try:
+        asked = approval_ask_person(task=task, step=step, kind=need.kind, prompt=need.prompt)
+    except TaskLost:
+        return "lost"
+    return "waiting for the person" if asked is not None else "failed"
 
 
 def _as_progress(result) -> dict:

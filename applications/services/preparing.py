@@ -165,9 +165,24 @@ def task_mark_prepared(*, task: ApplicationTask, records: list[Model]) -> Applic
     its approval request and the rows that go with it (built by the approvals app: its links,
     its audit row) inserted and the user's next waiting task given the session back, in the
     same statement."""
+    return _give_session_back(task, "prepared", records)
+
+
+def task_hand_off(*, task: ApplicationTask, records: list[Any], reason: str) -> ApplicationTask:
+    """A step needs the person (a code, a CAPTCHA, a login): RUNNING → WAITING_FOR_PERSON while
+    the row is still this worker's, its checkpoint (the step's progress, the `handoff` asked)
+    and the approvals app's rows written, and the user's next waiting task given the session,
+    in the same statement, as when a task is prepared: a person may take minutes to answer,
+    and neither the worker's slot nor the session is kept for them."""
+    return _give_session_back(task, "hand_off", records, reason=reason)
+
+
+def _give_session_back(
+    task: ApplicationTask, transition: str, records: list[Any], reason: str = ""
+) -> ApplicationTask:
     next_task = statements.HandOut(user_id=task.user_id, leaving=task.pk)
     try:
-        task_transition_as_worker(task, "prepared", along=[*records, next_task])
+        task_transition_as_worker(task, transition, along=[*records, next_task], reason=reason)
     except ConcurrentTransition as error:
         raise TaskLost(
             f"Task {task.pk} is no longer running under message {task.celery_task_id}."

@@ -16,6 +16,9 @@ class AuditAction(models.TextChoices):
     REMINDED = "reminded", "Reminder sent"
     NOTIFIED = "notified", "Notification"
     AUTO_APPROVED = "auto_approved", "Approved by a rule"
+    ASKED = "asked", "Asked the person"
+    ANSWERED = "answered", "Answered by the person"
+    READY = "ready", "Ready for a decision"
 
 
 class AppendOnly(Exception):

@@ -45,6 +45,7 @@ class NotificationKind(models.TextChoices):
     REQUESTED = "requested", "Approval requested"
     REMINDER = "reminder", "Reminder"
     ESCALATED = "escalated", "Escalated"
+    NEEDS_PERSON = "needs_person", "Needed from the person"
 
 
 class NotificationChannel(models.TextChoices):

@@ -18,6 +18,7 @@ from approvals.models import (
     TimeoutAction,
 )
 from approvals.services.deciding import approver_listed, link_by_token
+from approvals.services.questions import answers_given, questions_of
 from jobs.models import JobPosting
 
 
@@ -25,12 +26,14 @@ class Phase:
     """What a review page shows, from the request's status, its task's state and the link's
     approver."""
 
+    NEEDS_PERSON = "needs_person"  # a step waits for the person's answer: the answer form
+    PREPARING = "preparing"  # answered; the application is being filled in again
     PENDING = "pending"  # the approver may decide: the forms
     WAITING = "waiting"  # the approver decided; the quorum is not reached yet
     NOT_ALLOWED = "not_allowed"  # the link's approver is no longer one of the approvers (403)
     SUBMITTING = "submitting"  # approved, not yet submitted
     SUBMITTED = "submitted"
-    NOT_SUBMITTED = "not_submitted"  # approved, but the task failed, expired or was cancelled
+    NOT_SUBMITTED = "not_submitted"  # the task failed, expired or was cancelled
     REJECTED = "rejected"
     EXPIRED = "expired"  # past its deadline, or timed out (410)
     CANCELLED = "cancelled"  # the application was cancelled (410)
@@ -88,6 +91,9 @@ class Review:
         action = self.approval.policy.get("timeout_action", TimeoutAction.REJECT)
         if action == TimeoutAction.ESCALATE and self.approval.status != ApprovalStatus.PENDING:
             return TimeoutAction.REJECT
+        if self.task.state != TaskState.PENDING_APPROVAL:
+            # Only a prepared application can be approved or escalated by the deadline.
+            return TimeoutAction.REJECT
         return action
 
     @property
@@ -97,6 +103,8 @@ class Review:
             return "What was submitted"
         if self.phase in (Phase.PENDING, Phase.WAITING, Phase.SUBMITTING):
             return "What will be submitted"
+        if self.phase in (Phase.NEEDS_PERSON, Phase.PREPARING):
+            return "Filled in so far"
         return "What was filled in"
 
     @property
@@ -123,11 +131,58 @@ class Review:
             return Phase.WAITING
         if not approver_listed(self.approval, self.link.approver_key):
             return Phase.NOT_ALLOWED
+        if self.task.state == TaskState.WAITING_FOR_PERSON:
+            return Phase.NEEDS_PERSON
+        if self.task.state in (TaskState.QUEUED, TaskState.RUNNING):
+            return Phase.PREPARING
+        if self.task.state != TaskState.PENDING_APPROVAL:
+            return Phase.NOT_SUBMITTED
         return Phase.PENDING
 
     @property
     def can_decide(self) -> bool:
         return self.phase == Phase.PENDING
+
+    @property
+    def can_answer(self) -> bool:
+        return self.phase == Phase.NEEDS_PERSON
+
+    @property
+    def handoff(self) -> dict[str, Any]:
+        """What the page asked of the person (kind, prompt, step, asked_at, answered_at), never
+        the answer; empty when it asked nothing."""
+        handoff = self.task.checkpoint.get("handoff") or {}
+        return {key: value for key, value in handoff.items() if key != "answer"}
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        """The form's questions, each with the answer the submit would send so far (`value`)."""
+        given = answers_given(self.task)
+        return [
+            {**question, "value": str(given.get(question["label"]) or "")}
+            for question in questions_of(self.task)
+        ]
+
+    @property
+    def unplaced(self) -> list[dict[str, str]]:
+        """The profile's values that no field on the page took (field, label, why)."""
+        found = self.task.checkpoint.get("unplaced") or []
+        return [
+            {
+                "field": str(item.get("field") or ""),
+                "label": str(item.get("label") or item.get("field") or ""),
+                "why": str(item.get("why") or ""),
+            }
+            for item in found
+            if isinstance(item, dict)
+        ]
+
+    @property
+    def warnings(self) -> list[str]:
+        found = self.task.checkpoint.get("warnings") or []
+        if isinstance(found, str):
+            found = [found]
+        return [str(warning) for warning in found if str(warning).strip()]
 
     @property
     def is_final(self) -> bool:

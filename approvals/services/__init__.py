@@ -3,6 +3,9 @@
 - `opening`: a prepared task's request, under the policy in force, with one link per approver.
 - `deciding`: an approver's decision, by link or signed in; the quorum.
 - `closing`: a request's end written with its task's transition (the submit published).
+- `handoffs`: a step that needs the person (a code, a CAPTCHA, a login) asks them by the
+  request's links; their answer puts the task back in the queue.
+- `questions`: the form's questions the profile could not answer, answered with an approval.
 - `timeouts`: the deadline's action (approve, reject, escalate) and the reminder, by the sweeps.
 - `cancelling`: a cancelled task's request.
 - `policies`: a user's and a run's approval policy, checked, and the copy a request keeps.
@@ -17,6 +20,7 @@
 """
 
 from approvals.services.deciding import approval_decide, approval_decide_by_token, link_by_token
+from approvals.services.handoffs import approval_answer_by_token, approval_ask_person
 from approvals.services.notifying import (
     NotificationRetry,
     notification_mark_read,
@@ -30,6 +34,8 @@ from approvals.services.timeouts import approvals_remind_due, approvals_time_out
 __all__ = [
     "NotificationRetry",
     "Opening",
+    "approval_answer_by_token",
+    "approval_ask_person",
     "approval_create",
     "approval_decide",
     "approval_decide_by_token",

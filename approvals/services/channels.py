@@ -47,6 +47,8 @@ class Message:
     review_url: str
     for_applicant: bool
     applicant: str
+    # What the page asks of the person (a code, a CAPTCHA, a login), for a NEEDS_PERSON message.
+    prompt: str = ""
 
     @classmethod
     def of(cls, notification: Notification, *, token: str) -> Message:
@@ -63,11 +65,14 @@ class Message:
             review_url=review_url(token),
             for_applicant=notification.link.user_id == approval.user_id,
             applicant=approval.user.get_username(),
+            prompt=str((approval.task.checkpoint.get("handoff") or {}).get("prompt") or ""),
         )
 
     @property
     def subject(self) -> str:
         whose = "your application" if self.for_applicant else f"{self.applicant}'s application"
+        if self.kind == NotificationKind.NEEDS_PERSON:
+            return f"Needed from you for {whose} to {self.company}: {self.title}"
         subject = f"Approve {whose} to {self.company}: {self.title}"
         if self.kind == NotificationKind.REMINDER:
             return f"Reminder: {subject[0].lower()}{subject[1:]}"
@@ -81,6 +86,14 @@ class Message:
 
     @property
     def text(self) -> str:
+        if self.kind == NotificationKind.NEEDS_PERSON:
+            return (
+                f"{self.title} at {self.company} is being filled in, and the page asks for "
+                f"something only you can give: {self.prompt}\n"
+                f"Open the review page to answer before {self.expiry}:\n"
+                f"{self.review_url}\n"
+                "The application then carries on, and you approve it on the same page.\n"
+            )
         return (
             f"{self.title} at {self.company} is filled in and waits for your decision.\n"
             f"Posting: {self.posting_url}\n"

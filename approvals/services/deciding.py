@@ -12,8 +12,14 @@ from typing import Any
 
 from django.db import transaction
 
-from applications.models import ApplicationTask
-from approvals.exceptions import ApprovalClosed, ApprovalExpired, ApprovalNotFound, NotAnApprover
+from applications.models import ApplicationTask, TaskState
+from approvals.exceptions import (
+    ApprovalClosed,
+    ApprovalExpired,
+    ApprovalNotFound,
+    ApprovalNotReady,
+    NotAnApprover,
+)
 from approvals.models import (
     ApprovalDecision,
     ApprovalLink,
@@ -22,7 +28,7 @@ from approvals.models import (
     AuditAction,
 )
 from approvals.models.requests import approver_key
-from approvals.services import timeouts
+from approvals.services import questions, timeouts
 from approvals.services.audit import SYSTEM, Via, audit_entry
 from approvals.services.closing import close
 from approvals.services.tokens import token_hash
@@ -51,9 +57,11 @@ def approval_decide(
     approve: bool,
     comment: str = "",
     via: Via = SYSTEM,
+    answers: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
     """Approve or reject while signed in: the applicant, or another of the request's approvers.
-    Anyone else finds no such request (404)."""
+    Anyone else finds no such request (404). `answers`: the form's questions answered, by
+    question (approvals.services.questions)."""
     with transaction.atomic():
         found = rows.read(
             ApprovalRequest, f"{_LOCKED_READ} WHERE id = %s FOR UPDATE", [approval_id]
@@ -61,12 +69,19 @@ def approval_decide(
         approver = Approver(key=approver_key(user_id=user.pk), label=user.get_username(), user=user)
         if found and found[0].user_id != user.pk and not _listed(found[0], approver.key):
             found = []
-        approval = _decide(found, approver, approve=approve, comment=comment, via=via)
-    return _unless_timed_out(approval)
+        approval = _decide(
+            found, approver, approve=approve, comment=comment, via=via, answers=answers
+        )
+    return unless_timed_out(approval)
 
 
 def approval_decide_by_token(
-    *, token: str, approve: bool, comment: str = "", via: Via = SYSTEM
+    *,
+    token: str,
+    approve: bool,
+    comment: str = "",
+    via: Via = SYSTEM,
+    answers: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
     """Approve or reject by an approver's link: the token is the proof of who decides."""
     with transaction.atomic():
@@ -75,11 +90,21 @@ def approval_decide_by_token(
             ApprovalRequest, f"{_LOCKED_READ} WHERE id = %s FOR UPDATE", [link.request_id]
         )
         approver = Approver(key=link.approver_key, label=link.label, user=None, link=link)
-        approval = _decide(found, approver, approve=approve, comment=comment, via=via)
-    return _unless_timed_out(approval)
+        approval = _decide(
+            found, approver, approve=approve, comment=comment, via=via, answers=answers
+        )
+    return unless_timed_out(approval)
 
 
-def _unless_timed_out(approval: ApprovalRequest) -> ApprovalRequest:
+def locked_request(approval_id: int) -> ApprovalRequest:
+    """The request and its task, locked in that order (as the decisions and sweeps take them),
+    with the task's posting. Raises ApprovalNotFound."""
+    return _locked(
+        rows.read(ApprovalRequest, f"{_LOCKED_READ} WHERE id = %s FOR UPDATE", [approval_id])
+    )
+
+
+def unless_timed_out(approval: ApprovalRequest) -> ApprovalRequest:
     """The decided request; or, when its deadline had passed and the decision applied the
     timeout instead (now committed), a 410 that says what happened."""
     if getattr(approval, "timed_out_now", False):
@@ -103,7 +128,13 @@ def _listed(approval: ApprovalRequest, key: str) -> bool:
 
 
 def _decide(
-    found: list[ApprovalRequest], approver: Approver, *, approve: bool, comment: str, via: Via
+    found: list[ApprovalRequest],
+    approver: Approver,
+    *,
+    approve: bool,
+    comment: str,
+    via: Via,
+    answers: dict[str, Any] | None,
 ) -> ApprovalRequest:
     approval = _locked(found)
     closed_reason(approval)
@@ -117,6 +148,11 @@ def _decide(
             return approval
     if not _listed(approval, approver.key):
         raise NotAnApprover("You are not one of the approvers of this application.")
+    refuse_unless_ready(task, approve=approve)
+    if approve:
+        # In the decision's transaction: the checkpoint's answers written with the task's
+        # change below, the profile's now.
+        questions.answers_record(task, questions.answers_check(task, answers))
     decisions = list(approval.decisions.all()) if approval.policy.get("required", 1) > 1 else []
     if any(decision.approver_key == approver.key for decision in decisions):
         raise ApprovalClosed("You decided on this application already.")
@@ -146,6 +182,8 @@ def _decide(
             records=[decision],
         )
     else:
+        if task.unstored_changes():
+            rows.update_if(task, where={"id": task.pk, "state": task.state})
         decision.save()
         audit_entry(
             approval,
@@ -168,6 +206,29 @@ class _Expired(ApprovalExpired):
             f"This approval expired at {approval.expires_at:%H:%M:%S} UTC "
             f"({approval.outcome}); this decision was not taken."
         )
+
+
+def refuse_unless_ready(task: ApplicationTask, *, approve: bool) -> None:
+    """A decision on a request whose task is not PENDING_APPROVAL is refused (409), saying why:
+    it waits for the person's answer (a rejection may end it there), it is still being filled
+    in, or it ended another way."""
+    if task.state == TaskState.PENDING_APPROVAL:
+        return
+    if task.state == TaskState.WAITING_FOR_PERSON:
+        if not approve:
+            return
+        prompt = (task.checkpoint.get("handoff") or {}).get("prompt") or "the site asks for you"
+        raise ApprovalNotReady(
+            f"This application is waiting for you: {prompt} Answer that first on the review "
+            "page; you approve it once it is filled in."
+        )
+    if task.state in (TaskState.QUEUED, TaskState.RUNNING):
+        raise ApprovalNotReady(
+            "This application is still being filled in; you can approve it once it is ready."
+        )
+    raise ApprovalNotReady(
+        f"This application is {task.get_state_display().lower()}: there is nothing to decide."
+    )
 
 
 def closed_reason(approval: ApprovalRequest) -> None:

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django_fsm import ConcurrentTransition
 
 from applications.models import ApplicationTask
+from applications.services.failures import task_fail
 from applications.services.preparing import task_mark_prepared
 from approvals.models import (
     ApprovalLink,
@@ -24,7 +27,8 @@ from approvals.models import (
 from approvals.services import notifying
 from approvals.services.audit import SYSTEM_ACTOR, audit_entry
 from approvals.services.policies import policy_and_rules_in_force
-from approvals.services.tokens import token_hash, token_new, token_seal
+from approvals.services.tokens import token_hash, token_new, token_seal, token_unseal
+from core import events, rows
 
 # The reminder goes out when this share of the time is left.
 REMIND_AT_SHARE_LEFT = 0.2
@@ -46,6 +50,15 @@ class Opening:
         """The applicant's own link token, when the applicant may approve."""
         user_id = self.approval.user_id
         return next((token for link, token in self.links if link.user_id == user_id), None)
+
+
+def deadline_renew(approval: ApprovalRequest) -> None:
+    """A new deadline (the request's policy's TTL from now) and its reminder, in memory: written
+    with the change that renews them (a hand-off, its answer, the task prepared after one)."""
+    now = timezone.now()
+    ttl = timedelta(seconds=approval.policy.get("ttl_seconds", settings.APPROVAL_TTL_SECONDS))
+    approval.expires_at = now + ttl
+    approval.remind_at = now + ttl * (1 - REMIND_AT_SHARE_LEFT)
 
 
 def approval_new(task: ApplicationTask) -> Opening:
@@ -99,7 +112,14 @@ def approval_request_open(*, task: ApplicationTask) -> Opening:
 
     A user without rules (most users, and every prepare pays for this path) gets the approvers'
     notifications written in that same statement too, with no transaction around it: nothing
-    can approve the request at once, so nothing else is to be written with it."""
+    can approve the request at once, so nothing else is to be written with it.
+
+    A task that waited for the person has its request already (opened at the hand-off): that
+    request is made ready instead (approval_ready_after_handoff)."""
+    if task.checkpoint.get("handoff"):
+        ready = approval_ready_after_handoff(task=task)
+        if ready is not None:
+            return ready
     opening = approval_new(task)
     if opening.rules:
         with transaction.atomic():
@@ -115,6 +135,47 @@ def approval_request_open(*, task: ApplicationTask) -> Opening:
     notifying.notifications_publish(
         approval, notifications, kind=NotificationKind.REQUESTED, approvers=len(opening.links)
     )
+    return opening
+
+
+def approval_ready_after_handoff(*, task: ApplicationTask) -> Opening | None:
+    """A running task whose every step is done, and whose request was opened when a step needed
+    the person: RUNNING → PENDING_APPROVAL with that request's deadline renewed and a "ready"
+    audit row, in one statement; then its auto-approve rules are tried, or its approvers told
+    with the links they already have. A request that ended meanwhile (expired, cancelled)
+    fails the task, since a task has one request. None when the task has no request after all
+    (the caller makes one)."""
+    _, rules = policy_and_rules_in_force(user_id=task.user_id, run_id=task.run_id)
+    with transaction.atomic():
+        approval = ApprovalRequest.objects.select_for_update().filter(task_id=task.pk).first()
+        if approval is None:
+            return None
+        if not approval.is_open:
+            task_fail(task=task, reason=f"Its approval request is {approval.status} already.")
+            return Opening(approval=approval)
+        deadline_renew(approval)
+        renewed = rows.ConditionalUpdate(
+            approval, where={"id": approval.pk, "status": approval.status}
+        )
+        ready = audit_entry(
+            approval,
+            AuditAction.READY,
+            actor=SYSTEM_ACTOR,
+            old_status=approval.status,
+            new_status=approval.status,
+        )
+        task_mark_prepared(task=task, records=[renewed, ready])
+        if not renewed.matched:
+            raise ConcurrentTransition(f"Approval {approval.pk} changed meanwhile.")
+        ApprovalRequest.task.field.set_cached_value(approval, task)
+        links = [(link, token_unseal(link.sealed_token)) for link in approval.links.all()]
+        opening = Opening(
+            approval=approval,
+            links=[(link, token) for link, token in links if token is not None],
+            rules=rules,
+        )
+        events.approval_changed(approval)
+        _after_opening(opening)
     return opening
 
 

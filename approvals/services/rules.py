@@ -24,6 +24,7 @@ from approvals.services.conditions import (
     condition_problems,
     conditions_hold,
 )
+from approvals.services.questions import questions_unanswered
 from core import rows
 from jobs.models import JobPosting
 
@@ -105,7 +106,8 @@ def rule_apply(approval: ApprovalRequest, *, rules: list[AutoApproveRule] | None
                 "position", "id"
             )
         )
-    if not rules:
+    if not rules or questions_unanswered(approval.task):
+        # A required question without an answer holds the request for a person.
         return False
     rule = rule_matching(rules, TaskFacts(approval.task))
     if rule is None:

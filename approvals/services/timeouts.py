@@ -24,6 +24,7 @@ from approvals.services import notifying
 from approvals.services.audit import SWEEP_ACTOR, SYSTEM, Via, audit_entry
 from approvals.services.closing import close, request_transition
 from approvals.services.opening import link_new
+from approvals.services.questions import questions_unanswered
 from approvals.services.tokens import token_unseal
 from core import rows
 
@@ -42,6 +43,9 @@ def time_out(
         action == TimeoutAction.APPROVE and task.warnings
     ):
         action = TimeoutAction.REJECT
+    elif action == TimeoutAction.APPROVE and questions_unanswered(task):
+        # A timeout approves only what a person could have approved as it stands.
+        action = TimeoutAction.REJECT
     if approval.status == ApprovalStatus.PENDING and action == TimeoutAction.ESCALATE:
         _escalate(approval, actor=actor, via=via)
     elif approval.status == ApprovalStatus.PENDING and action == TimeoutAction.APPROVE:
@@ -57,7 +61,7 @@ def time_out(
     else:
         second = " after its escalation" if approval.status == ApprovalStatus.ESCALATED else ""
         outcome = f"{TIMED_OUT_OUTCOME}{second}: not submitted"
-        if task.state == TaskState.PENDING_APPROVAL:
+        if task.state in (TaskState.PENDING_APPROVAL, TaskState.WAITING_FOR_PERSON):
             close(
                 approval,
                 task,

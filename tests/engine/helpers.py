@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from applications.models import ApplicationTask, TaskEvent, TaskState
 from applications.services import applicant_create, run_create, sessions_hand_out
+from tests.reviews import post_as_the_page
 from workers.drivers import SIM_CLICKS, SIM_STEP_LOG
 
 from .conftest import redis_client, wait_until
@@ -146,3 +147,17 @@ def blocked_in(command: str) -> int:
         and "b" in connected["flags"]
         and int(connected["db"]) == database
     )
+
+
+def link_token_of(task: ApplicationTask) -> str:
+    """The applicant's link to the task's approval request, in clear."""
+    from approvals.models import ApprovalLink
+    from approvals.services.tokens import token_unseal
+
+    link = ApprovalLink.objects.get(request__task=task, user_id=task.user_id)
+    token = token_unseal(link.sealed_token)
+    assert token
+    return token
+
+
+__all__ = ["post_as_the_page"]
