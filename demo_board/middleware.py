@@ -2,7 +2,10 @@
 renewed by later visits), and required by every view that takes an application.
 
 A view marked `@session_required` (demo_board.views.common) that is posted to without a live
-session answers 401, "Your session has expired", and records nothing. This middleware runs
+session answers 401, "Your session has expired", and records nothing. So does a visit that
+brings the cookie of a session that has ended, as a site that signs its visitors in says so
+rather than silently starting over; the answer drops the cookie, so that the next visit starts
+a new session. This middleware runs
 before CSRF's: with the CSRF token kept in the session, a dead session would otherwise read as a
 bad token (403)."""
 
@@ -23,11 +26,20 @@ class BoardSessionMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         required = getattr(view_func, "board_session_required", None)
-        if request.method == "POST" and required is not None and STARTED not in request.session:
+        if required is None:
+            return None
+        started = STARTED in request.session
+        # Loading a session that has ended (or never was) leaves it without a key.
+        ended = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.session_key is None
+        )
+        if ended or (request.method == "POST" and not started):
             from demo_board.views.common import session_expired
 
-            return session_expired(request, as_json=required == "json")
-        if required is not None and STARTED not in request.session:
+            answer = session_expired(request, as_json=required == "json")
+            answer.delete_cookie(settings.SESSION_COOKIE_NAME)
+            return answer
+        if not started:
             now = timezone.now()
             request.session[STARTED] = now.isoformat()
             # A datetime, not seconds: Django keeps it in the session, so saving the session

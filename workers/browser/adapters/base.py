@@ -107,6 +107,7 @@ class Adapter:
         by its link ("Apply for this job", an "Application" tab) as a person would.
         `again`: on the way to the final click, in a new context."""
         page = actions.page
+        self.check_session(page)
         if self.form_path and not page.url.rstrip("/").endswith(self.form_path):
             link = page.get_by_role("link", name=self.form_link)
             if not link.count():
@@ -117,6 +118,13 @@ class Adapter:
             else:
                 actions.goto(page.url.rstrip("/") + self.form_path)
         self.verify_email(actions, again=again)
+
+    def check_session(self, page: Any) -> None:
+        """A site that says the session it was given has ended (the restored cookies of a
+        paused or approved task are too old): nothing more can be done in it."""
+        heading = _first_text(page, ["h1"])
+        if SESSION_EXPIRED.search(heading):
+            raise SiteSessionExpired(f"The job site says: {heading}. Nothing was submitted.")
 
     def form_url(self, run: TaskRun) -> str:
         return run.browser.get("form_url") or run.posting_url.rstrip("/") + self.form_path
