@@ -36,7 +36,9 @@ class BoardSessionMiddleware:
         if ended or (request.method == "POST" and not started):
             from demo_board.views.common import session_expired
 
-            answer = session_expired(request, as_json=required == "json")
+            # A script-driven form's POST is answered in JSON; its page, in HTML.
+            as_json = required == "json" and request.method == "POST"
+            answer = session_expired(request, as_json=as_json)
             answer.delete_cookie(settings.SESSION_COOKIE_NAME)
             return answer
         if not started:

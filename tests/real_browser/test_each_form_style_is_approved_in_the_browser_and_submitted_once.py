@@ -38,7 +38,9 @@ def test_every_style_is_submitted_once_with_the_profiles_values_and_resume(
     for style, task in tasks.items():
         task = wait_for_state(task, TaskState.PENDING_APPROVAL, timeout=90)
         assert task.checkpoint["screenshot"], style
-        assert task.checkpoint.get("unplaced", []) == [], (style, task.checkpoint["unplaced"])
+        # A form may not ask for everything (Ashby's takes no links), but every one takes these.
+        unplaced = {entry["field"] for entry in task.checkpoint.get("unplaced", [])}
+        assert not unplaced & {"first_name", "last_name", "email", "resume"}, (style, unplaced)
         shown = approve_in_the_browser(
             browser, review_link(web, task), shots=shots, name=f"style-{style}"
         )

@@ -66,7 +66,8 @@ class Adapter:
         actions.checkpoint["browser"] = actions.browser_state(form_url=actions.page.url)
 
     def fill(self, actions: Actions) -> None:
-        filled = self.fill_form(actions, actions.run.applicant)
+        done_before = Filled.resumed(actions.run.checkpoint.get("values", {}))
+        filled = self.fill_form(actions, actions.run.applicant, filled=done_before)
         actions.values = filled.result_values()
         actions.checkpoint["questions"] = filled.question_list()
         actions.checkpoint["unplaced"] = filled.unplaced(actions.run.applicant)
@@ -132,16 +133,26 @@ class Adapter:
     def final_button(self, page: Any) -> Any:
         return page.get_by_role("button", name=SUBMIT_BUTTON)
 
-    def fill_form(self, actions: Actions, applicant: Applicant, *, refill: bool = False) -> Filled:
+    def fill_form(
+        self,
+        actions: Actions,
+        applicant: Applicant,
+        *,
+        refill: bool = False,
+        filled: Filled | None = None,
+    ) -> Filled:
         """Fill the form's pages, with Next between them, up to the page with the final button
         (or a page whose required questions have no answer yet: the person answers them on
-        the review page, and the submit goes on from there)."""
+        the review page, and the submit goes on from there). `filled`: what earlier runs of
+        the step filled. Each page filled is the step's progress, should it pause."""
         page = actions.page
-        filled = Filled()
+        filled = filled or Filled()
         for _ in range(MAX_PAGES):
             self.captcha(actions)
             before = len(filled.question_list())
             fill_page(actions, applicant, filled)
+            if not refill:
+                actions.values = filled.result_values()
             if self.final_button(page).count() or len(filled.question_list()) > before:
                 return filled
             next_button = page.get_by_role("button", name=NEXT_BUTTON)
@@ -157,7 +168,8 @@ class Adapter:
     def captcha(self, actions: Actions) -> None:
         """A CAPTCHA on the page: typed from the person's answer, else handed to them."""
         page = actions.page
-        field = page.get_by_label(CAPTCHA_FIELD)
+        # The box to type into, not the picture (whose own label may say "CAPTCHA" too).
+        field = page.get_by_role("textbox", name=CAPTCHA_FIELD)
         if not field.count() or not field.first.is_visible():
             return
         # The answer is typed again wherever the form is filled again (the review, the submit).

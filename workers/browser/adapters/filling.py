@@ -42,6 +42,18 @@ class Filled:
     answers: dict[str, str] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)
 
+    @classmethod
+    def resumed(cls, values: dict[str, Any]) -> Filled:
+        """What earlier runs of the step filled (the checkpoint's values): a step resumed after
+        a pause goes on from the page it reached, and the pages before it count as filled."""
+        profile = {key: value for key, value in values.items() if key not in ("answers", "links")}
+        return cls(
+            values=profile,
+            placed=set(profile),
+            answers=dict(values.get("answers") or {}),
+            links=list(values.get("links") or []),
+        )
+
     def result_values(self) -> dict[str, Any]:
         values = dict(self.values)
         if self.answers:
