@@ -245,14 +245,14 @@ def measure_prepare_and_submit(workers, board_url: str, start: int) -> dict:
     common.reset_engine(workers)
     people = [applicant(f"warm{number}") for number in range(USERS)]
     urls = links(board_url, POSTINGS, start)
-    task_ids: list[int] = []
-    for number, (user, _) in enumerate(people):
-        task_ids += queue(user, urls[number::USERS])
+    owners = {}
+    for number, (user, client) in enumerate(people):
+        owners.update(dict.fromkeys(queue(user, urls[number::USERS]), client))
+    task_ids = list(owners)
     with PeakMemory(workers.processes["main"].pid) as memory:
         wait_for_states(task_ids, {"pending_approval"}, timeout=600)
         prepares = prepare_seconds(task_ids)
         submits = []
-        owners = {pk: people[index % USERS][1] for index, pk in enumerate(task_ids)}
         for pk in task_ids:
             answered = approve(owners[pk], pk)
             submits.append(wait_for_event(pk, "mark_submitted", answered))

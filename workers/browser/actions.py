@@ -45,6 +45,9 @@ class Actions:
         self.values: dict[str, Any] = {}
         self.checkpoint: dict[str, Any] = {}
         self.count = 0
+        # The step runs in a new context, the page reopened from the checkpoint: what earlier
+        # steps typed into it is gone.
+        self.resumed = False
 
     # --- Before every action -----------------------------------------------------------------
 

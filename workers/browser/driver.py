@@ -50,6 +50,10 @@ class BrowserDriver:
     def __init__(self) -> None:
         # Task id → its run's context. Touched on the browser's thread only.
         self._contexts: dict[int, RunContext] = {}
+        # A context and page opened ahead, never used, for the next run that has no session to
+        # restore: opening one (Chromium starts a renderer for its page) is a good part of a
+        # short prepare, and is done while the engine does its bookkeeping between tasks.
+        self._spare: tuple[Any, Any] | None = None
 
     def steps(self, task: ApplicationTask) -> list[str]:
         return list(STEPS)
@@ -65,6 +69,7 @@ class BrowserDriver:
             actions = Actions(entry.page, run=run, stop=stop, step=step)
             if step != "open" and entry.page.url == "about:blank":
                 # A new context for a run resumed after a pause: back where the checkpoint is.
+                actions.resumed = True
                 actions.goto(run.browser.get("url") or adapter.form_url(run))
                 adapter.reach_form(actions)
             getattr(adapter, step)(actions)
@@ -92,7 +97,12 @@ class BrowserDriver:
 
     def finish(self, task: ApplicationTask) -> None:
         task_id = task.pk
-        browser_thread().run(lambda browser: self._drop(task_id))
+        runtime = browser_thread()
+        dropped = runtime.run(lambda browser: self._drop(task_id))
+        if dropped is not None and not dropped.message_id.startswith(SUBMIT_STEP):
+            # After a prepare, the next task is most likely another prepare (a submit restores
+            # its task's session, and has no use for a spare).
+            runtime.post(self._open_spare)
 
     # --- Helpers -----------------------------------------------------------------------------
 
@@ -118,9 +128,15 @@ class BrowserDriver:
         if entry is not None and entry.message_id == purpose and not entry.page.is_closed():
             return entry
         self._drop(run.task_id)
-        context = browser.new_context(
-            storage_state=state_unseal(run.browser.get("state")), viewport=VIEWPORT
-        )
+        state = state_unseal(run.browser.get("state"))
+        spare, self._spare = self._spare, None
+        if state is None and spare is not None and not spare[1].is_closed():
+            context, page = spare
+        else:
+            if spare is not None:
+                self._close(spare[0])
+            context = browser.new_context(storage_state=state, viewport=VIEWPORT)
+            page = None
         context.set_default_timeout(settings.BROWSER_ACTION_TIMEOUT_SECONDS * 1000)
         context.set_default_navigation_timeout(settings.BROWSER_NAVIGATION_TIMEOUT_SECONDS * 1000)
         entry = RunContext(message_id=purpose, context=context, page=None)
@@ -134,18 +150,26 @@ class BrowserDriver:
             route.abort("blockedbyclient")
 
         context.route("**/*", guard)
-        entry.page = context.new_page()
+        entry.page = page or context.new_page()
         self._contexts[run.task_id] = entry
         return entry
 
-    def _drop(self, task_id: int) -> None:
+    def _drop(self, task_id: int) -> RunContext | None:
         entry = self._contexts.pop(task_id, None)
-        if entry is None:
-            return
+        if entry is not None:
+            self._close(entry.context)
+        return entry
+
+    def _open_spare(self, browser: Any) -> None:
+        if self._spare is None or self._spare[1].is_closed():
+            context = browser.new_context(viewport=VIEWPORT)
+            self._spare = (context, context.new_page())
+
+    def _close(self, context: Any) -> None:
         try:
-            entry.context.close()
+            context.close()
         except Exception:
-            logger.warning("task %s: could not close its browser context", task_id, exc_info=True)
+            logger.warning("could not close a browser context", exc_info=True)
 
 
 def _is_playwright_error(error: BaseException) -> bool:

@@ -76,7 +76,8 @@ class Adapter:
     def review(self, actions: Actions) -> None:
         """Refill what the page lost (a new context after a pause), and photograph it, the
         final button unpressed."""
-        self.fill_form(actions, actions.run.applicant, refill=True)
+        if actions.resumed:
+            self.fill_form(actions, actions.run.applicant, refill=True)
         actions.checkpoint["screenshot"] = actions.screenshot("review")
         actions.checkpoint["browser"] = actions.browser_state()
 
@@ -264,10 +265,15 @@ class Adapter:
 
 
 def _first_text(page: Any, selectors: list[str]) -> str:
-    for selector in selectors:
-        found = page.locator(selector)
-        if found.count():
-            text = " ".join(found.first.inner_text().split())
-            if text:
-                return text
-    return ""
+    """The text of the first of these selectors that has any, read in one call to the page."""
+    return page.evaluate(
+        r"""selectors => {
+            for (const selector of selectors) {
+                const found = document.querySelector(selector);
+                const text = found ? found.innerText.split(/\s+/).join(" ").trim() : "";
+                if (text) return text;
+            }
+            return "";
+        }""",
+        selectors,
+    )
