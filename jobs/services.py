@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from jobs.canonical import CanonicalUrl, canonicalize_url
+from jobs.canonical import MAX_NAME_LENGTH, MAX_TITLE_LENGTH, CanonicalUrl, canonicalize_url
 from jobs.models import JobPosting
 
 
@@ -64,3 +64,18 @@ def job_posting_save(
         },
     )
     return job
+
+
+def job_posting_name_from_page(*, job_id: int, company: str, title: str) -> bool:
+    """The company and title the posting's own page gives replace what its link suggested
+    (canonical.py: a name read from a link is a hint until the page is read). Returns whether
+    anything changed; a blank name from the page keeps the one known."""
+    names = {
+        "company": " ".join(company.split())[:MAX_NAME_LENGTH],
+        "title": " ".join(title.split())[:MAX_TITLE_LENGTH],
+    }
+    names = {field: value for field, value in names.items() if value}
+    if not names:
+        return False
+    changed = JobPosting.objects.filter(pk=job_id).exclude(**names).update(**names)
+    return bool(changed)

@@ -24,6 +24,7 @@ from applications.services.preemption import (
 )
 from applications.services.preparing import (
     task_claim_prepare,
+    task_name_posting_from_page,
     task_note_progress,
     task_note_step,
     task_record_step,
@@ -80,6 +81,7 @@ def prepare_application(*, task_id: int, message_id: str, retried: bool = False)
             driver.finish(task)
         if outcome is not None:
             return outcome
+        task_name_posting_from_page(task=task)
         task_note_repost(task=task)
         try:
             approval_request_open(task=task)

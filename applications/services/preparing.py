@@ -33,6 +33,7 @@ from applications.services.transitions import (
     task_transition,
     task_transition_as_worker,
 )
+from jobs.services import job_posting_name_from_page
 
 logger = logging.getLogger(__name__)
 
@@ -189,3 +190,15 @@ def _give_session_back(
         ) from error
     announce_on_commit(announce_slot_freed, task.user_id)
     return task
+
+
+def task_name_posting_from_page(*, task: ApplicationTask) -> None:
+    """The posting takes the company and title its page showed the driver
+    (`checkpoint["posting"]`), in place of what its link suggested: the review page, the
+    dashboard and the checks before the click then speak of the job as its site does. Nothing
+    is written when the page said nothing new."""
+    shown = task.checkpoint.get("posting") or {}
+    company, title = str(shown.get("company") or ""), str(shown.get("title") or "")
+    known = (getattr(task, "job_company", None), getattr(task, "job_title", None))
+    if (company or title) and (company, title) != known:
+        job_posting_name_from_page(job_id=task.job_id, company=company, title=title)

@@ -83,13 +83,14 @@ class Actions:
         checkpoint = {**self.checkpoint, "browser": self.browser_state(**browser)}
         return StepResult(values=dict(self.values), checkpoint=checkpoint)
 
-    def screenshot(self, name: str) -> str:
-        """A full-page screenshot under MEDIA_ROOT/screenshots/; its path relative to
-        MEDIA_ROOT (what the review page serves)."""
+    def screenshot(self, name: str, *, full_page: bool = True) -> str:
+        """A screenshot (of the full page, or of what is in view) under
+        MEDIA_ROOT/screenshots/; its path relative to MEDIA_ROOT (what the review page
+        serves)."""
         relative = Path(SCREENSHOTS) / f"task-{self.run.task_id}-{name}.png"
         path = Path(settings.MEDIA_ROOT) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return str(relative)
 
     # --- The actions -------------------------------------------------------------------------

@@ -149,12 +149,17 @@ class Adapter:
         page = actions.page
         filled = filled or Filled()
         for _ in range(MAX_PAGES):
-            self.captcha(actions)
             before = len(filled.question_list())
             fill_page(actions, applicant, filled)
             if not refill:
                 actions.values = filled.result_values()
-            if self.final_button(page).count() or len(filled.question_list()) > before:
+            # After the page's fields, so that the person asked sees them filled in.
+            self.captcha(actions)
+            if self.final_button(page).count():
+                return filled
+            if len(filled.question_list()) > before:
+                # The pages after this one wait for the person's answer.
+                filled.pages_left = True
                 return filled
             next_button = page.get_by_role("button", name=NEXT_BUTTON)
             if not next_button.count():
@@ -179,7 +184,9 @@ class Adapter:
             if field.first.input_value() != answer:
                 actions.fill(field.first, answer)
             return
-        actions.checkpoint["screenshot"] = actions.screenshot("captcha")
+        # What the person must read, in view rather than at the foot of a long page.
+        field.first.scroll_into_view_if_needed()
+        actions.checkpoint["screenshot"] = actions.screenshot("captcha", full_page=False)
         raise NeedsPerson(
             kind="captcha",
             prompt="Type the characters shown in the picture on the form.",

@@ -41,6 +41,8 @@ class Filled:
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)
+    # Filling stopped at a page whose required question has no answer yet, before the last.
+    pages_left: bool = False
 
     @classmethod
     def resumed(cls, values: dict[str, Any]) -> Filled:
@@ -63,17 +65,21 @@ class Filled:
         return values
 
     def unplaced(self, applicant: Applicant) -> list[dict[str, str]]:
-        """The applicant's values no field of the form took."""
+        """The applicant's values no field of the form took (of the pages reached)."""
+        why = (
+            "not on the pages filled so far; the pages after the question are filled once it is "
+            "answered"
+            if self.pages_left
+            else "no field of the form takes it"
+        )
         left = []
         for name, label in PROFILE_LABELS.items():
             value = applicant.resume_name if name == "resume" else getattr(applicant, name)
             if value and name not in self.placed:
-                left.append({"field": name, "label": label, "why": "no field of the form takes it"})
+                left.append({"field": name, "label": label, "why": why})
         for link in applicant.links:
             if link not in self.links:
-                left.append(
-                    {"field": "links", "label": link, "why": "no field of the form takes it"}
-                )
+                left.append({"field": "links", "label": link, "why": why})
         return left
 
     def question_list(self) -> list[dict[str, Any]]:
