@@ -13,7 +13,7 @@ RUN pip install --no-cache-dir -r requirements/base.txt
 COPY . .
 RUN DEBUG=1 python manage.py collectstatic --noinput
 
-RUN useradd --create-home applyline
+RUN useradd --create-home applyline && mkdir -p /app/media && chown applyline /app/media
 USER applyline
 EXPOSE 8000
 CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--log-config", "config/uvicorn-logging.json"]

@@ -38,6 +38,7 @@ bench: venv
 	$(SERVICES) $(BIN)/python bench/approval_latency.py
 	$(SERVICES) $(BIN)/python bench/throughput.py
 	$(SERVICES) $(BIN)/python bench/approval_wakeup.py
+	$(SERVICES) $(BIN)/python bench/browser.py
 
 # The state diagrams in docs/, drawn from the models by django-fsm's graph_transitions
 # (tests/test_state_diagram.py fails when a committed .dot no longer matches). The command
