@@ -4,8 +4,8 @@ renewed by later visits), and required by every view that takes an application.
 A view marked `@session_required` (demo_board.views.common) that is posted to without a live
 session answers 401, "Your session has expired", and records nothing. So does a visit that
 brings the cookie of a session that has ended, as a site that signs its visitors in says so
-rather than silently starting over; the answer drops the cookie, so that the next visit starts
-a new session. This middleware runs
+rather than silently starting over; the answer drops the ended session's cookie (a page's
+answer comes with a new session), so that the next visit starts afresh. This middleware runs
 before CSRF's: with the CSRF token kept in the session, a dead session would otherwise read as a
 bad token (403)."""
 

@@ -1,6 +1,7 @@
 """An application sent after the board's session has ended (its TTL passed, or the operator
-expired every session) answers 401 "Your session has expired" and records nothing; the TTL
-counts from the first visit, however often the visitor comes back."""
+expired every session) answers 401 "Your session has expired" and records nothing, and so does
+a page visited with the cookie of an ended session; the TTL counts from the first visit,
+however often the visitor comes back."""
 
 import time
 
@@ -82,12 +83,18 @@ def test_a_script_driven_form_after_the_operator_expires_every_session(board):
     assert board.submissions(path) == []
 
 
-def test_a_fresh_visit_starts_again(board):
+def test_a_visit_with_an_ended_sessions_cookie_is_told_so_then_starts_again(board):
     path, email = f"/greenhouse/acme/jobs/{unique_number()}", unique_email()
     visitor = Visitor(board.url)
     visitor.open(path)
+    ended = visitor.session_cookie
     board.expire_sessions()
 
+    told = visitor.open(path)
+
+    assert told.status_code == 401
+    assert "<h1>Your session has expired</h1>" in told.text
+    assert visitor.session_cookie != ended
     # apply_greenhouse opens the page again first: a new session, a new token.
     assert apply_greenhouse(visitor, path, email).status_code == 200
     assert len(board.submissions(path)) == 1

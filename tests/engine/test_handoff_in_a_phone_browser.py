@@ -52,7 +52,8 @@ def test_a_captcha_answered_on_a_phone_lets_the_application_go_on_to_its_approva
     Profile.objects.filter(user=user).update(first_name="Ada", email="ada@example.com")
     simulate = {
         "steps": STEPS,
-        "step_seconds": 0.01,
+        # Long enough for the page after the answer to find the form still being filled in.
+        "step_seconds": 0.3,
         "submit_seconds": 1.0,
         "needs_person": {
             "step": "login",
