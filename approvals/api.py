@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -83,10 +83,17 @@ DECISION_ERRORS = {
 }
 
 
+# PostgreSQL stores no NUL in text or JSON, and DRF's CharField refuses one: the schema says so.
+@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": "^[^\\u0000]*$"})
+class DecisionTextField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_blank=True, max_length=2000, **kwargs)
+
+
 class DecisionInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = DecisionTextField(required=False, default="")
     answers = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=2000),
+        child=DecisionTextField(),
         required=False,
         default=dict,
         help_text="Answers to the form's questions, by question (label): every required one "
