@@ -158,7 +158,7 @@ def _screen(
         if reason is not None:
             warnings.append(f"Skipped {job_label(job)} — {reason}.")
             continue
-        if job.company:
+        if needs_counts and job.company:
             company = preferences.normalized_company(job.company)
             counts[company] = counts.get(company, 0) + 1
         accepted.append(job)

@@ -71,14 +71,17 @@ def excluded_because(
     (company_counts)."""
     if profile is None:
         return None
-    key = normalized_company(company)
+    limit = profile.max_applications_per_company
+    # Names are normalized only for a rule that compares them: an ingestion screens each of up
+    # to 10,000 links with this.
+    key = normalized_company(company) if profile.company_blocklist or limit is not None else ""
     if key and key in {normalized_company(name) for name in profile.company_blocklist}:
         return "the company is on your blocklist"
-    folded = title.casefold()
-    for keyword in profile.avoid_title_keywords:
-        if keyword and keyword.casefold() in folded:
-            return f"the title contains “{keyword}”"
-    limit = profile.max_applications_per_company
+    if profile.avoid_title_keywords:
+        folded = title.casefold()
+        for keyword in profile.avoid_title_keywords:
+            if keyword and keyword.casefold() in folded:
+                return f"the title contains “{keyword}”"
     if limit is not None and key and company_counts.get(key, 0) >= limit:
         return f"you apply to at most {limit} posting(s) per company"
     return None

@@ -1,62 +1,14 @@
+"""One posting to apply to within a run: its states, transitions and history."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from applications.models.runs import ApplicationRun
 from core.rows import StoredValuesMixin
 from jobs.models import JobPosting
-
-
-class Profile(models.Model):
-    """The applicant: what goes into the forms, and which postings they never want."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
-    )
-    first_name = models.CharField(max_length=100, blank=True, default="")
-    last_name = models.CharField(max_length=100, blank=True, default="")
-    email = models.EmailField(blank=True, default="")
-    phone = models.CharField(max_length=40, blank=True, default="")
-    location = models.CharField(
-        max_length=200, blank=True, default="", help_text="Where the applicant lives: a city."
-    )
-    current_company = models.CharField(
-        max_length=200, blank=True, default="", help_text="The applicant's present employer."
-    )
-    resume = models.FileField(upload_to="resumes/", blank=True)
-    links = models.JSONField(default=list, blank=True, help_text="LinkedIn, GitHub, portfolio.")
-    answers = models.JSONField(
-        default=dict, blank=True, help_text="Saved answers to common questions, by question."
-    )
-    company_blocklist = models.JSONField(
-        default=list, blank=True, help_text="Company names never to apply to (any case)."
-    )
-    avoid_title_keywords = models.JSONField(
-        default=list, blank=True, help_text="Skip postings whose title contains any of these."
-    )
-    max_applications_per_company = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1 = apply once per company; empty = no limit."
-    )
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or str(self.user)
-
-
-class ApplicationRun(models.Model):
-    """A batch of postings a user asked Applyline to apply to."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
-    )
-    name = models.CharField(max_length=200, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.name or f"Run {self.pk}"
 
 
 class TaskState(models.TextChoices):
@@ -399,64 +351,3 @@ class TaskEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Task events are append-only.")
         super().save(*args, **kwargs)
-
-
-class ApplicationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    IN_PROGRESS = "in_progress", "In progress"
-    APPLIED = "applied", "Applied"
-
-
-class Application(StoredValuesMixin, FSMModelMixin, models.Model):
-    """The per-user duplicate lock: one row per (user, posting). Claiming IN_PROGRESS is a
-    conditional UPDATE on the status it was read with, so two claimers can never both win."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
-    )
-    job = models.ForeignKey(JobPosting, on_delete=models.PROTECT, related_name="applications")
-    status = FSMField(
-        default=ApplicationStatus.PENDING, choices=ApplicationStatus.choices, protected=True
-    )
-    has_been_applied_to = models.BooleanField(default=False)
-    last_applied_at = models.DateTimeField(null=True, blank=True)
-    claimed_by_task = models.ForeignKey(
-        ApplicationTask,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-updated_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "job"], name="application_unique_user_job"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.job} ({self.status})"
-
-    @transition(
-        field=status, source=ApplicationStatus.PENDING, target=ApplicationStatus.IN_PROGRESS
-    )
-    def claim(self, *, task: ApplicationTask | None = None) -> None:
-        self.claimed_by_task = task
-        self.claimed_at = timezone.now()
-
-    @transition(
-        field=status, source=ApplicationStatus.IN_PROGRESS, target=ApplicationStatus.PENDING
-    )
-    def release(self) -> None:
-        self.claimed_by_task = None
-        self.claimed_at = None
-
-    @transition(
-        field=status, source=ApplicationStatus.IN_PROGRESS, target=ApplicationStatus.APPLIED
-    )
-    def mark_applied(self) -> None:
-        self.has_been_applied_to = True
-        self.last_applied_at = timezone.now()
