@@ -2,30 +2,25 @@
 account: the link is the credential. GET and HEAD change nothing but one "viewed" audit row
 (mail scanners and link previews open links before people do); Approve and Reject are POSTs
 with Django's CSRF protection, answered with a redirect to the same page (POST-redirect-GET).
-The page follows the request and its task live: `events/` says that something changed, and the
-page then reads `status/` (JSON, with the status block rendered) and shows it.
+The page follows the request and its task live: `events/` (approvals.page_events) says that
+something changed, and the page then reads `status/` (JSON, with the status block rendered)
+and shows it.
 
 Every answer here says no-store, noindex, and sends no referrer to other sites, so that the
 token in the address stays out of caches, search engines and the posting's site."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection
 from django.http import (
     FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -44,8 +39,6 @@ from approvals.exceptions import (
 from approvals.models import AuditAction
 from approvals.selectors import Phase, Review
 from approvals.services.audit import Via, audit_record
-from config import wakeups
-from core import events
 
 # What a page answers in each phase (a page of an open request answers 200).
 PHASE_STATUS = {Phase.EXPIRED: 410, Phase.CANCELLED: 410, Phase.NOT_ALLOWED: 403}
@@ -54,16 +47,9 @@ MAX_COMMENT_LENGTH = 2000
 QUESTION_FIELD = "question:"
 # The values a page lists first, in this order.
 FIRST_FIELDS = ("first_name", "last_name", "name", "email", "phone")
-# How often the fallback event stream reads the row, and how long one stream lasts before the
-# browser's EventSource connects again.
-# With the subscription up, the row is read again at least this often all the same (a
-# deadline passing is told by the sweep's event; this is a safety net, not the way news comes).
-EVENTS_RESYNC_SECONDS = 30
-EVENTS_STREAM_SECONDS = 300
-EVENTS_KEEPALIVE_SECONDS = 15
 
 
-def _private(response: HttpResponse, *, forms: bool = False) -> HttpResponse:
+def private_answer(response: HttpResponse, *, forms: bool = False) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     # No referrer at all, except from a page that carries the decision forms: from a
@@ -157,12 +143,12 @@ def _render(
     response = HttpResponse(
         render_to_string("approvals/review.html", context, request), status=status
     )
-    return _private(response, forms=review.can_decide or review.can_answer)
+    return private_answer(response, forms=review.can_decide or review.can_answer)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(render_to_string("approvals/not_found.html", {}, request), status=404)
-    return _private(response)
+    return private_answer(response)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -210,7 +196,7 @@ def _decide(request: HttpRequest, token: str) -> HttpResponse:
         except ConcurrentTransition:
             problem, status = "Someone decided at the same moment; this is their decision.", 409
         else:
-            return _private(HttpResponseRedirect(reverse("review", args=[token])))
+            return private_answer(HttpResponseRedirect(reverse("review", args=[token])))
     try:
         review = selectors.review_by_token(token)
     except ApprovalNotFound:
@@ -284,8 +270,10 @@ def review_status_json(request: HttpRequest, token: str) -> HttpResponse:
     try:
         review = selectors.review_by_token(token)
     except ApprovalNotFound as error:
-        return _private(JsonResponse({"error": error.code, "detail": error.detail}, status=404))
-    return _private(JsonResponse(review_status(review, request)))
+        return private_answer(
+            JsonResponse({"error": error.code, "detail": error.detail}, status=404)
+        )
+    return private_answer(JsonResponse(review_status(review, request)))
 
 
 @require_GET
@@ -300,103 +288,4 @@ def review_screenshot(request: HttpRequest, token: str) -> HttpResponse:
     path = (media / review.screenshot).resolve()
     if not review.screenshot or not path.is_relative_to(media) or not path.is_file():
         return _not_found(request)
-    return _private(FileResponse(path.open("rb")))
-
-
-def _read_status(token: str) -> dict[str, Any] | None:
-    try:
-        review = selectors.review_by_token(token)
-    except ApprovalNotFound:
-        return None
-    else:
-        status = review_status(review)
-        status["about"] = (review.approval.user_id, review.approval.pk, review.task.pk)
-        return status
-    finally:
-        # A stream lasts minutes: it holds no database connection between its reads. (Not one
-        # inside a transaction, which is its caller's: the tests' client runs this view on the
-        # test's own connection.)
-        if not connection.in_atomic_block:
-            connection.close()
-
-
-def _is_about(approval_id: int, task_id: int):
-    def accept(event: dict[str, Any]) -> bool:
-        about = {events.KIND_APPROVAL: approval_id, events.KIND_TASK: task_id}
-        return event.get("data", {}).get("id") == about.get(event.get("kind"))
-
-    return accept
-
-
-async def status_changes(token: str) -> AsyncIterator[dict[str, Any]]:
-    """The link's status each time it changes, the first at once; ends once nothing can change
-    any more. Woken by the change events of its request and task (the web process's one Redis
-    subscriber, config.wakeups), the row read after listening so that no change is missed;
-    while the subscription is down, the row is read every WAKEUP_FALLBACK_SECONDS."""
-    status = await sync_to_async(_read_status)(token)
-    if status is None:
-        return
-    user_id, approval_id, task_id = status["about"]
-    subscription = wakeups.subscriber()
-    last = None
-    with subscription.listen(user_id, accept=_is_about(approval_id, task_id)) as listener:
-        await subscription.ready()
-        while True:
-            live = subscription.live
-            # What the listener heard so far is older than the read, which sees it.
-            listener.clear()
-            status = await sync_to_async(_read_status)(token)
-            if status is None:
-                return
-            for private in ("html", "about"):
-                status.pop(private)
-            seen = {key: value for key, value in status.items() if key != "seconds_left"}
-            if seen != last:
-                last = seen
-                yield status
-            if status["final"]:
-                return
-            await listener.next(EVENTS_RESYNC_SECONDS if live else settings.WAKEUP_FALLBACK_SECONDS)
-
-
-async def _event_stream(token: str) -> AsyncIterator[str]:
-    """The changes as server-sent events, a comment line when there is none for a while (so
-    that proxies keep the stream open), `end` after the last; closed after
-    EVENTS_STREAM_SECONDS, when the browser's EventSource connects again."""
-    loop = asyncio.get_running_loop()
-    closes_at = loop.time() + EVENTS_STREAM_SECONDS
-    changes = status_changes(token)
-    next_change = asyncio.ensure_future(anext(changes))
-    try:
-        while loop.time() < closes_at:
-            done, _ = await asyncio.wait({next_change}, timeout=EVENTS_KEEPALIVE_SECONDS)
-            if not done:
-                yield ": keep-alive\n\n"
-                continue
-            try:
-                status = next_change.result()
-            except StopAsyncIteration:
-                yield "event: end\ndata: {}\n\n"
-                return
-            event = {key: status[key] for key in ("phase", "status", "task_state")}
-            yield f"data: {json.dumps(event)}\n\n"
-            next_change = asyncio.ensure_future(anext(changes))
-    finally:
-        next_change.cancel()
-
-
-@require_GET
-async def review_events(request: HttpRequest, token: str) -> HttpResponse:
-    """GET /approve/<token>/events/: server-sent events, one each time the link's request or
-    task changes (the page then reads status/); `end` once nothing can change any more."""
-    found = await sync_to_async(_read_status)(token)
-    if found is None:
-        return _private(
-            JsonResponse(
-                {"error": "not_found", "detail": "No approval request matches this link or id."},
-                status=404,
-            )
-        )
-    response = StreamingHttpResponse(_event_stream(token), content_type="text/event-stream")
-    response["X-Accel-Buffering"] = "no"
-    return _private(response)
+    return private_answer(FileResponse(path.open("rb")))
