@@ -122,7 +122,7 @@ def _submit(request: HttpRequest, posting: Posting, state: dict, key: str) -> Ht
         errors["resume"] = message
     if errors:
         return _render(request, posting, state, errors=errors, status=400)
-    answer = application_send(
+    return application_send(
         request,
         posting=posting,
         form="careers",
@@ -130,10 +130,8 @@ def _submit(request: HttpRequest, posting: Posting, state: dict, key: str) -> Ht
         values=values,
         uploads=[Upload("resume", request.FILES["resume"])],
         confirmation=reverse("careers-done", args=[posting.company_slug, posting.job_id]),
+        progress_key=key,
     )
-    if answer.status_code == 302:  # recorded: the form starts afresh
-        del request.session[key]
-    return answer
 
 
 @require_GET

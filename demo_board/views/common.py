@@ -149,10 +149,13 @@ def application_send(
     uploads: list[Upload],
     confirmation: str = "",
     as_json: bool = False,
+    progress_key: str = "",
 ) -> HttpResponse:
     """Record a valid application and answer as the form expects: a redirect to its
     confirmation page, or for the script-driven forms JSON `{"ok", "submission", "redirect"}`;
-    the already-applied answer when the posting has this address's application already."""
+    the already-applied answer when the posting has this address's application already.
+    `progress_key`: where a multi-page form keeps its progress in the session, dropped once the
+    application is recorded (the form starts afresh)."""
     try:
         submission = submission_record(
             posting=posting, form=form, email=email, values=values, uploads=uploads
@@ -160,6 +163,8 @@ def application_send(
     except AlreadyApplied as error:
         return already_applied(request, error, as_json=as_json)
     remember_application(request, posting, submission.id)
+    if progress_key:
+        request.session.pop(progress_key, None)
     if as_json:
         answer = {"ok": True, "submission": submission.id}
         return JsonResponse({**answer, "redirect": confirmation} if confirmation else answer)

@@ -112,7 +112,7 @@ def _submit(request: HttpRequest, posting: Posting, state: dict, key: str) -> Ht
         errors["resume"] = message
     if errors:
         return _render(request, posting, state, errors=errors, values=values, status=400)
-    answer = application_send(
+    return application_send(
         request,
         posting=posting,
         form="verified",
@@ -120,10 +120,8 @@ def _submit(request: HttpRequest, posting: Posting, state: dict, key: str) -> Ht
         values=values,
         uploads=[Upload("resume", request.FILES["resume"])],
         confirmation=reverse("verified-done", args=[posting.company_slug, posting.job_id]),
+        progress_key=key,
     )
-    if answer.status_code == 302:  # recorded: the form starts afresh
-        del request.session[key]
-    return answer
 
 
 @require_GET
